@@ -1,0 +1,45 @@
+/*
+ * Findings: what policies report. The engine produces them, governance (waivers) marks them,
+ * reporters print them. Ownership: a findings list owns every string of every finding.
+ */
+#ifndef MG_ENGINE_FINDING_H
+#define MG_ENGINE_FINDING_H
+#include <stdbool.h>
+#include <stddef.h>
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+#define SEV_COUNT 5
+#define SEV_NEVER 99 /* a fail threshold no finding reaches (--fail-on never) */
+
+struct finding {
+	char *policy;        /* "residency/allowed-regions" */
+	enum severity severity;
+	char *message;
+	char *resource;      /* address, or NULL for a finding on the whole run */
+	char *type;          /* resource type, or NULL */
+	char *file;          /* input path as given, or NULL */
+	unsigned line, column; /* 1-based; 0 when unknown */
+	char *path;          /* offending attribute path ("values.tags.Name"), or NULL */
+	bool cannot_verify;  /* the policy could not decide (values unknown until apply) */
+	char *remediation;   /* the policy's remediation text, or NULL */
+	char *title;         /* the policy's title, or NULL */
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+};
+
+#define FINDINGS_INIT {NULL, 0, 0}
+
+/* Appends a zeroed finding and returns it (valid until the next findings_add). */
+struct finding *findings_add(struct findings *f);
+/* Sorts by file, line, policy, resource, message: the order every report uses. */
+void findings_sort(struct findings *f);
+void findings_free(struct findings *f);
+
+const char *severity_name(enum severity s);
+/* Parses "info".."critical" (case-insensitive); false when s names no severity. */
+bool severity_parse(const char *s, enum severity *out);
+
+#endif

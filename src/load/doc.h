@@ -1,0 +1,119 @@
+/*
+ * The parsed form of one input file: a flat array of nodes in document order (a "tape"),
+ * shared by the JSON and YAML loaders and read by every normaliser and by the Lua bridge.
+ *
+ * Layout. A container node is followed by its children; every node records `next`, the index
+ * one past its whole subtree, so siblings are reached without recursion:
+ *     for (uint32_t c = i + 1; c < doc->nodes[i].next; c = doc->nodes[c].next) ...
+ * An object's children alternate key (always a string node), value, key, value...; its `len`
+ * is the number of pairs. An array's `len` is its number of elements.
+ * Scalars keep their text in doc->text at [text, text+len): for JSON that is the source buffer
+ * itself (strings between the quotes, still escaped when DOC_ESCAPED is set; numbers as
+ * written), for YAML an arena of plain UTF-8. `pos` is always the byte offset of the node in
+ * the source (doc->src), which gives line:column on demand (doc_position).
+ *
+ * Documents: a JSON file has one root; a YAML stream has one root per document, listed in
+ * `roots`. Ownership: the doc owns nodes, text and roots; doc_free releases everything.
+ */
+#ifndef MG_LOAD_DOC_H
+#define MG_LOAD_DOC_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define DOC_NONE UINT32_MAX /* "no such node" */
+
+enum doc_type {
+	DOC_NULL,
+	DOC_FALSE,
+	DOC_TRUE,
+	DOC_INT,    /* fits a 64-bit integer */
+	DOC_FLOAT,  /* any other number */
+	DOC_STRING,
+	DOC_ARRAY,
+	DOC_OBJECT,
+};
+
+enum doc_flags {
+	DOC_ESCAPED = 1, /* string text holds JSON backslash escapes: decode with doc_string */
+};
+
+struct doc_node {
+	uint8_t type;  /* enum doc_type */
+	uint8_t flags; /* enum doc_flags */
+	uint16_t reserved;
+	uint32_t pos;  /* byte offset in the source */
+	uint32_t text; /* scalars: offset of the text in doc->text */
+	uint32_t len;  /* scalars: text length; arrays: elements; objects: pairs */
+	uint32_t next; /* index one past this node's subtree */
+};
+
+/* The bytes of a file as read, with a lazily built index of line starts. */
+struct doc_source {
+	char *path;        /* as given on the command line; "-" for stdin shows as "<stdin>" */
+	char *data;        /* decoded UTF-8 (a BOM removed, UTF-16 converted), NUL-terminated */
+	size_t len;
+	uint32_t *lines;   /* offsets of line starts, built on first doc_position call */
+	size_t nlines;
+};
+
+struct doc {
+	struct doc_source src;
+	const char *text;      /* scalar text: src.data for JSON, an arena for YAML */
+	char *arena;           /* owned text arena (YAML), or NULL */
+	struct doc_node *nodes;
+	uint32_t n, cap;
+	uint32_t *roots;       /* one root node index per document */
+	uint32_t nroots;
+};
+
+/* --- building (used by the loaders) --- */
+void doc_init(struct doc *doc, const char *path);
+/* Appends a node and returns its index; the caller fills `next` (and `len`) when it closes. */
+uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos);
+void doc_add_root(struct doc *doc, uint32_t node);
+void doc_free(struct doc *doc);
+
+/* --- reading --- */
+static inline const struct doc_node *doc_node(const struct doc *doc, uint32_t i)
+{
+	return &doc->nodes[i];
+}
+static inline enum doc_type doc_type(const struct doc *doc, uint32_t i)
+{
+	return (enum doc_type)doc->nodes[i].type;
+}
+/* The value for key in object obj (the last one when a key repeats), or DOC_NONE. Also
+ * DOC_NONE when obj is DOC_NONE or not an object, so lookups chain safely. */
+uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key);
+/* Follows a dotted path of keys and array indexes: "change.after.tags.Name", "rule.0.id". */
+uint32_t doc_path(const struct doc *doc, uint32_t node, const char *path);
+/* Element idx of array arr, or DOC_NONE. */
+uint32_t doc_index(const struct doc *doc, uint32_t arr, uint32_t idx);
+/* First child (first key of an object, first element of an array), or DOC_NONE if empty. */
+uint32_t doc_first(const struct doc *doc, uint32_t node);
+/* Sibling after child c inside container parent, or DOC_NONE at the end. For objects, step
+ * from a key to its value with c + 1 and from a value to the next key with doc_next. */
+uint32_t doc_next(const struct doc *doc, uint32_t parent, uint32_t c);
+
+/* True when node i is a string equal to s. */
+bool doc_streq(const struct doc *doc, uint32_t i, const char *s);
+/* The decoded text of a string node (or the raw text of a number), newly allocated; NULL
+ * when i is DOC_NONE or not a scalar. out_len, if not NULL, receives the length (the text
+ * may hold NUL bytes from "\u0000"). */
+char *doc_strdup(const struct doc *doc, uint32_t i, size_t *out_len);
+/* Integer value of a DOC_INT node; false if i is not an integer node. */
+bool doc_int(const struct doc *doc, uint32_t i, int64_t *out);
+/* Numeric value of a DOC_INT or DOC_FLOAT node; false otherwise. */
+bool doc_number(const struct doc *doc, uint32_t i, double *out);
+/* Boolean value of DOC_TRUE / DOC_FALSE; false if not a boolean. */
+bool doc_bool(const struct doc *doc, uint32_t i, bool *out);
+
+/* 1-based line and column (in characters) of a byte offset in the source. */
+void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *column);
+
+/* Decodes a JSON string body (without quotes) into out (at least len bytes + 1); returns the
+ * decoded length. The input must already be validated. */
+size_t doc_unescape_json(const char *s, size_t len, char *out);
+
+#endif
