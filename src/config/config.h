@@ -1,0 +1,49 @@
+/*
+ * The configuration file .moongate.yaml (DESIGN.md "Config file"): discovered from the current
+ * directory upwards to the repository root, or named with --config. Unknown keys and wrongly
+ * typed values are errors naming file:line:column. Parameter values stay as nodes of the
+ * parsed YAML document; the engine turns them into Lua tables.
+ */
+#ifndef MG_CONFIG_CONFIG_H
+#define MG_CONFIG_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/finding.h"
+#include "load/doc.h"
+#include "util/diag.h"
+
+struct config_policy {
+	char *id;          /* policy id or glob as written */
+	int enabled;       /* -1 unset, 0 disabled, 1 enabled */
+	int severity;      /* -1 unset, else enum severity */
+	uint32_t params;   /* object node in doc, or DOC_NONE */
+	unsigned line;     /* where the entry is, for messages */
+};
+
+struct config {
+	char *path;              /* the file read, or NULL when there is none */
+	struct doc doc;          /* the parsed file; all nodes below point into it */
+	int fail_on;             /* -1 unset, else enum severity or SEV_NEVER */
+	char **policy_paths;     /* resolved against the config file's directory */
+	size_t npolicy_paths;
+	uint32_t params;         /* global params object, or DOC_NONE */
+	struct config_policy *policies;
+	size_t npolicies;
+	uint32_t waivers;        /* the waivers sequence, kept for governance, or DOC_NONE */
+	uint32_t root;           /* the document's root object, or DOC_NONE */
+};
+
+void config_init(struct config *c);
+/* Reads and validates path into c. Errors go to d (DIAG_USAGE) with file:line:column; returns
+ * false when the file cannot be used. */
+bool config_load(struct config *c, const char *path, struct diags *d);
+/* Looks for .moongate.yaml (or .moongate.yml) from dir upwards, stopping after the directory
+ * that holds .git; returns a new path or NULL. */
+char *config_find(const char *dir);
+/* The entry for policy id (exact id, else the last matching glob), or NULL. */
+const struct config_policy *config_policy_for(const struct config *c, const char *id);
+void config_free(struct config *c);
+
+#endif

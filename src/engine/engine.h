@@ -1,0 +1,58 @@
+/*
+ * The policy engine: loads Lua 5.4 policies (the built-in pack and organisation policy roots)
+ * into one sandboxed Lua state and runs them over a model. Policy errors and budget overruns
+ * become DIAG_POLICY diagnostics naming the policy, file:line and a traceback; every other
+ * policy still runs. The Lua API policies see is documented in docs/policy-guide.md.
+ */
+#ifndef MG_ENGINE_ENGINE_H
+#define MG_ENGINE_ENGINE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "engine/finding.h"
+#include "model/model.h"
+#include "util/diag.h"
+
+#define ENGINE_DEFAULT_MEMORY_LIMIT ((size_t)1 << 30)  /* bytes for the whole Lua state */
+#define ENGINE_DEFAULT_INSTRUCTIONS ((uint64_t)1 << 30) /* VM instructions per policy run */
+
+struct engine_options {
+	bool builtin;                   /* load the built-in pack (--no-builtin clears it) */
+	const char *const *policy_dirs; /* organisation policy roots (--policy, policy_paths) */
+	size_t npolicy_dirs;
+	size_t memory_limit;            /* 0: ENGINE_DEFAULT_MEMORY_LIMIT */
+	uint64_t instruction_budget;    /* 0: ENGINE_DEFAULT_INSTRUCTIONS */
+	const struct config *config;    /* params and per-policy settings, or NULL */
+};
+
+/* What list and explain show of a loaded policy. All strings owned by the engine. */
+struct policy_info {
+	const char *id;          /* "residency/allowed-regions" */
+	const char *file;        /* "policies/residency/allowed-regions.lua" or the org file path */
+	bool builtin;
+	bool enabled;            /* after config */
+	enum severity severity;  /* after config */
+	const char *title;
+	const char *description;
+	const char *remediation; /* may be NULL */
+	const char *tags;        /* comma-separated, may be "" */
+	const char *types;       /* comma-separated globs, "" for all */
+	const char *references;  /* newline-separated, may be "" */
+	const char *params_json; /* the effective params as a JSON object, keys sorted */
+	const char *defaults_json; /* the policy's own defaults as a JSON object, keys sorted */
+};
+
+struct engine;
+
+/* Creates an engine and loads every policy. Load errors go to d (DIAG_POLICY with the file
+ * and line); the engine is still returned with the policies that loaded. */
+struct engine *engine_new(const struct engine_options *opts, struct diags *d);
+size_t engine_policy_count(const struct engine *e);
+const struct policy_info *engine_policy(const struct engine *e, size_t i); /* sorted by id */
+/* Runs every enabled policy over m, appending findings (unsorted) and DIAG_POLICY diagnostics. */
+void engine_run(struct engine *e, struct model *m, struct findings *out, struct diags *d);
+void engine_free(struct engine *e);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * The JSON loader: validates RFC 8259 text and builds the node tape of load/doc.h in one
+ * pass, keeping byte offsets (no copy of the strings). See docs/input-formats.md for the
+ * decisions on implementation-defined input.
+ */
+#ifndef MG_LOAD_JSON_H
+#define MG_LOAD_JSON_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "load/doc.h"
+
+struct json_error {
+	uint32_t pos;      /* byte offset of the error in doc->src.data */
+	char message[160]; /* lowercase, no final period: "expected ',' or '}' after an object member" */
+};
+
+struct json_options {
+	unsigned max_depth; /* nesting limit; 0 means the default (512) */
+};
+
+/* Parses doc->src.data[0, doc->src.len) into doc (one root). On failure returns false, fills
+ * err, and leaves doc with no roots. opts may be NULL. */
+bool json_parse(struct doc *doc, const struct json_options *opts, struct json_error *err);
+
+#endif

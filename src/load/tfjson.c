@@ -1,0 +1,9 @@
+/* Placeholder normaliser: replaced by the real one. */
+#include "load/normalise.h"
+
+void tfjson_normalise(struct model *m, size_t input, uint32_t root)
+{
+	(void)m;
+	(void)input;
+	(void)root;
+}

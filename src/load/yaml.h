@@ -1,0 +1,29 @@
+/*
+ * The YAML loader: reads a YAML stream with libyaml into the node tape of load/doc.h, one
+ * root per document. YAML 1.2 core-schema scalars, anchors and aliases with an expansion
+ * limit, merge keys, and local tags kept as data (CloudFormation short forms become their
+ * long forms: !Ref x -> {"Ref": "x"}). See docs/input-formats.md.
+ */
+#ifndef MG_LOAD_YAML_H
+#define MG_LOAD_YAML_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "load/doc.h"
+
+struct yaml_error {
+	uint32_t pos;      /* byte offset of the problem in doc->src.data */
+	char message[200]; /* lowercase, no final period */
+};
+
+struct yaml_options {
+	unsigned max_depth;       /* nesting limit; 0 means the default (512) */
+	uint32_t max_alias_nodes; /* nodes that alias expansion may add; 0 means the default */
+	uint32_t max_documents;   /* 0 means the default */
+};
+
+/* Parses doc->src.data into doc (one root per document). On failure returns false and fills
+ * err; documents before the error are kept. opts may be NULL. */
+bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err);
+
+#endif
