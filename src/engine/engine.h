@@ -24,6 +24,7 @@ struct engine_options {
 	size_t npolicy_dirs;
 	size_t memory_limit;            /* 0: ENGINE_DEFAULT_MEMORY_LIMIT */
 	uint64_t instruction_budget;    /* 0: ENGINE_DEFAULT_INSTRUCTIONS */
+	double timeout;                 /* wall seconds per policy (--policy-timeout); 0: 10 s */
 	const struct config *config;    /* params and per-policy settings, or NULL */
 };
 
