@@ -1,0 +1,29 @@
+/*
+ * What every reporter receives: the sorted findings, the diagnostics, the loaded policies and
+ * the run's counts. One reporter per output format, each `void report_<fmt>_write(const
+ * struct report_ctx *, struct buf *out)`, chosen from a table by --format.
+ */
+#ifndef MG_REPORT_REPORT_H
+#define MG_REPORT_REPORT_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/engine.h"
+#include "engine/finding.h"
+#include "model/model.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+struct report_ctx {
+	const struct findings *findings; /* sorted (findings_sort) */
+	const struct diags *diags;       /* input, usage, policy errors and warnings */
+	const struct engine *engine;     /* for policy metadata (rules); may be NULL */
+	const struct model *model;       /* inputs and resources; may be NULL */
+	size_t files, resources, policies;
+	int fail_on;                     /* enum severity or SEV_NEVER */
+	bool color;                      /* text only: ANSI colours */
+};
+
+typedef void (*report_write_fn)(const struct report_ctx *ctx, struct buf *out);
+
+#endif
