@@ -4,15 +4,19 @@
 BUILD   ?= build
 CMAKE   ?= cmake
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
-DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libyaml-dev libpcre2-dev libcmocka-dev
-PC_MODS  = lua5.4 yaml-0.1 libpcre2-8 cmocka
+# Build dependencies, and what the test suite additionally uses (schema validators, pre-commit).
+BUILD_PKGS = build-essential cmake pkg-config liblua5.4-dev libyaml-dev libpcre2-dev libcmocka-dev
+TEST_PKGS  = python3 python3-jsonschema libxml2-utils pre-commit git
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps test-deps build demo test clean
 
 all: build
 
 deps:
-	@sh scripts/deps.sh "$(DEB_PKGS)" "$(PC_MODS)"
+	@sh scripts/deps.sh $(BUILD_PKGS)
+
+test-deps:
+	@sh scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
 
 $(BUILD)/CMakeCache.txt:
 	$(CMAKE) -S . -B $(BUILD) -DMOONGATE_WERROR=ON
@@ -23,7 +27,7 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@sh scripts/demo.sh $(BUILD)/moongate
 
-test: build
+test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:
