@@ -1,0 +1,233 @@
+/*
+ * `moongate check [PATH...]`: config -> engine (policies) -> load -> run -> sort -> report
+ * -> exit code. Findings that were produced are always reported, whatever else failed.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "load/load.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "report/text.h"
+
+struct check_opts {
+	struct setup_options setup;
+	const char *format;
+	const char *output;
+	const char *fail_on;
+	const char *color;
+	const char *max_file_size;
+	bool quiet;
+};
+
+static const char *const format_names[] = {"text", "json", NULL};
+static const char *const fail_on_names[] = {"info", "low", "medium", "high", "critical", "never",
+                                            NULL};
+static const char *const color_names[] = {"auto", "always", "never", NULL};
+
+/* The reporters, one per --format value (same order as format_names). */
+static const struct {
+	const char *name;
+	report_write_fn write;
+} reporters[] = {
+	{"text", report_text_write},
+	{"json", report_json_write},
+};
+
+#define CHECK_OPT(field) offsetof(struct check_opts, field)
+
+const struct option cli_check_options[] = {
+	{"format", 'f', OPTION_STRING, CHECK_OPT(format), "FORMAT", format_names,
+	 "report format: text (default) or json"},
+	{"output", 'o', OPTION_STRING, CHECK_OPT(output), "FILE", NULL,
+	 "write the report to FILE instead of standard output"},
+	{"fail-on", 0, OPTION_STRING, CHECK_OPT(fail_on), "SEVERITY", fail_on_names,
+	 "exit 1 on findings at or above SEVERITY, or never (default low)"},
+	{"color", 0, OPTION_STRING, CHECK_OPT(color), "WHEN", color_names,
+	 "colour the text report: auto (default, terminal only, NO_COLOR), always, never"},
+	{"config", 'c', OPTION_STRING, CHECK_OPT(setup.config), "FILE", NULL,
+	 "read settings from FILE instead of the .moongate.yaml found from here"},
+	{"no-config", 0, OPTION_FLAG, CHECK_OPT(setup.no_config), NULL, NULL,
+	 "read no config file"},
+	{"policy", 'p', OPTION_LIST, CHECK_OPT(setup.policy_dirs), "DIR", NULL,
+	 "load policies from DIR too (repeatable; ids are paths under DIR)"},
+	{"no-builtin", 0, OPTION_FLAG, CHECK_OPT(setup.no_builtin), NULL, NULL,
+	 "do not load the built-in policy pack"},
+	{"policy-timeout", 0, OPTION_STRING, CHECK_OPT(setup.policy_timeout), "SECONDS", NULL,
+	 "wall-clock limit per policy (default 10)"},
+	{"max-file-size", 0, OPTION_STRING, CHECK_OPT(max_file_size), "SIZE", NULL,
+	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
+	{"quiet", 'q', OPTION_FLAG, CHECK_OPT(quiet), NULL, NULL,
+	 "do not print warnings"},
+	{NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+/* Everything one run holds; check_run_free releases it. */
+struct check_run {
+	struct config config;
+	struct engine *engine;
+	struct model model;
+	struct findings findings;
+	struct diags diags;
+	struct load_options load;
+	int fail_on;
+	bool color;
+};
+
+static int fail_on_value(const struct check_opts *o, const struct config *cfg)
+{
+	enum severity s;
+	if (o->fail_on && strcmp(o->fail_on, "never") == 0)
+		return SEV_NEVER;
+	if (o->fail_on && severity_parse(o->fail_on, &s))
+		return (int)s;
+	return cfg->fail_on >= 0 ? cfg->fail_on : SEV_LOW;
+}
+
+/* auto: colour only when the report goes to a terminal and NO_COLOR is unset or empty. */
+static bool use_color(const struct check_opts *o)
+{
+	const char *when = o->color ? o->color : "auto";
+	if (strcmp(when, "always") == 0)
+		return true;
+	if (strcmp(when, "never") == 0 || o->output)
+		return false;
+	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if ((no_color && *no_color) || (term && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(STDOUT_FILENO) == 1;
+}
+
+static size_t enabled_policies(const struct engine *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; e && i < engine_policy_count(e); i++)
+		n += engine_policy(e, i)->enabled;
+	return n;
+}
+
+static report_write_fn reporter_for(const char *format)
+{
+	for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++) {
+		if (strcmp(reporters[i].name, format) == 0)
+			return reporters[i].write;
+	}
+	return report_text_write;
+}
+
+/* Writes the report to --output or stdout; a file that cannot be written is a usage error. */
+static void emit(const struct check_opts *o, const struct buf *report, struct diags *d)
+{
+	if (!o->output) {
+		fwrite(buf_str(report), 1, report->len, stdout);
+		return;
+	}
+	FILE *f = fopen(o->output, "wb");
+	if (!f) {
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", o->output,
+		          strerror(errno));
+		return;
+	}
+	size_t written = fwrite(buf_str(report), 1, report->len, f);
+	if (fclose(f) != 0 || written != report->len)
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", o->output,
+		          strerror(errno));
+}
+
+static void report(const struct check_opts *o, struct check_run *run, struct diags *d)
+{
+	struct report_ctx ctx = {
+		.findings = &run->findings, .diags = &run->diags, .engine = run->engine,
+		.model = &run->model, .files = run->model.ninputs,
+		.resources = run->model.nresources, .policies = enabled_policies(run->engine),
+		.fail_on = run->fail_on, .color = run->color,
+	};
+	struct buf out = BUF_INIT;
+	reporter_for(o->format ? o->format : "text")(&ctx, &out);
+	emit(o, &out, d);
+	buf_free(&out);
+}
+
+/* Loads the inputs and runs the policies; without an engine (a config error) nothing runs. */
+static void evaluate(struct check_run *run, const struct option_list *paths)
+{
+	static const char *const here[] = {"."};
+	if (!run->engine)
+		return;
+	const char *const *v = paths->n ? paths->v : here;
+	load_paths(&run->model, v, paths->n ? paths->n : 1, &run->load);
+	cli_diags_append(&run->diags, &run->model.diags);
+	engine_run(run->engine, &run->model, &run->findings, &run->diags);
+	findings_sort(&run->findings);
+}
+
+static int exit_code(const struct check_run *run, const struct diags *late)
+{
+	int rc = cli_diags_exit(&run->diags);
+	if (rc == EXIT_CLEAN)
+		rc = cli_diags_exit(late);
+	for (size_t i = 0; rc == EXIT_CLEAN && i < run->findings.n; i++) {
+		if (run->findings.v[i].severity >= (enum severity)run->fail_on)
+			rc = EXIT_FINDINGS;
+	}
+	return rc;
+}
+
+static void check_run_free(struct check_run *run)
+{
+	if (run->engine)
+		engine_free(run->engine);
+	model_free(&run->model);
+	findings_free(&run->findings);
+	diags_free(&run->diags);
+	config_free(&run->config);
+}
+
+/* Checks the option values the table cannot (sizes, seconds): a usage error stops the run
+ * before anything is loaded. */
+static bool valid_values(const struct check_opts *o, struct check_run *run, int *rc)
+{
+	struct diags d = DIAGS_INIT;
+	double seconds;
+	if (o->max_file_size)
+		setup_size(o->max_file_size, &run->load.max_file_size, &d, "max-file-size");
+	if (o->setup.policy_timeout)
+		setup_timeout(o->setup.policy_timeout, &seconds, &d);
+	cli_print_diags(&d, false);
+	bool ok = d.n == 0;
+	diags_free(&d);
+	if (!ok)
+		*rc = EXIT_INPUT;
+	return ok;
+}
+
+int cli_check(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct check_opts o = {0};
+	struct option_list paths = {0};
+	struct check_run run = {.diags = DIAGS_INIT};
+	struct diags late = DIAGS_INIT; /* problems writing the report */
+	int rc = EXIT_CLEAN;
+	config_init(&run.config);
+	model_init(&run.model);
+	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
+		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
+		run.fail_on = fail_on_value(&o, &run.config);
+		run.color = use_color(&o);
+		evaluate(&run, &paths);
+		cli_print_diags(&run.diags, o.quiet);
+		report(&o, &run, &late);
+		cli_print_diags(&late, false);
+		rc = exit_code(&run, &late);
+	}
+	diags_free(&late);
+	check_run_free(&run);
+	option_list_free(&paths);
+	option_list_free(&o.setup.policy_dirs);
+	return rc;
+}

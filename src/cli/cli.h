@@ -1,0 +1,83 @@
+/*
+ * The moongate command line: one entry per subcommand (main.c holds the table), one file per
+ * subcommand, and what they share: the exit codes, printing diagnostics, and turning the
+ * config file and the policy options into an engine (setup.c).
+ */
+#ifndef MG_CLI_CLI_H
+#define MG_CLI_CLI_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/options.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "util/diag.h"
+
+/* Exit codes (a contract: scripts and CI depend on them). */
+enum cli_exit {
+	EXIT_CLEAN = 0,    /* no finding at or above the fail threshold */
+	EXIT_FINDINGS = 1, /* findings at or above it */
+	EXIT_INPUT = 2,    /* usage error, or input that could not be read or parsed */
+	EXIT_POLICY = 3,   /* a policy failed to load or run */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(const struct cli_command *cmd, int argc, char **argv); /* argv without the name */
+	const struct option *options;
+	const char *synopsis; /* "[options] [PATH...]" */
+	const char *summary;  /* one line */
+};
+
+/* The subcommand handlers and their option tables (one file each). */
+int cli_check(const struct cli_command *cmd, int argc, char **argv);
+int cli_list(const struct cli_command *cmd, int argc, char **argv);
+int cli_explain(const struct cli_command *cmd, int argc, char **argv);
+int cli_parse(const struct cli_command *cmd, int argc, char **argv);
+int cli_version(const struct cli_command *cmd, int argc, char **argv);
+int cli_help(const struct cli_command *cmd, int argc, char **argv);
+extern const struct option cli_check_options[];
+extern const struct option cli_list_options[];
+extern const struct option cli_explain_options[];
+extern const struct option cli_parse_options[];
+extern const struct option cli_version_options[];
+extern const struct option cli_help_options[];
+
+/* main.c: the command table. */
+const struct cli_command *cli_command_find(const char *name);
+size_t cli_command_count(void);
+const struct cli_command *cli_command_at(size_t i);
+void cli_usage(FILE *out);
+
+/* Parses a command's options; on --help prints the help and sets *exit_code to 0, on a
+ * usage error prints it with a hint and sets *exit_code to EXIT_INPUT. True to go on. */
+bool cli_parse_args(const struct cli_command *cmd, int argc, char **argv, void *dst,
+                       struct option_list *operands, int *exit_code);
+/* Prints diagnostics to stderr, one per line ("moongate: " when no file applies). Warnings
+ * are left out when quiet. */
+void cli_print_diags(const struct diags *d, bool quiet);
+/* The exit code the diagnostics alone call for: EXIT_INPUT wins over EXIT_POLICY. */
+int cli_diags_exit(const struct diags *d);
+/* Appends every diagnostic of src to dst. */
+void cli_diags_append(struct diags *dst, const struct diags *src);
+
+/* What check, list and explain share: where policies and settings come from. */
+struct setup_options {
+	const char *config;             /* --config FILE */
+	bool no_config;                 /* --no-config */
+	struct option_list policy_dirs; /* --policy DIR, repeatable */
+	bool no_builtin;
+	const char *policy_timeout;     /* --policy-timeout SECONDS */
+};
+
+/* Loads the config (--config, else found from the cwd), then the engine with its policies.
+ * Config errors are DIAG_USAGE in d and return false (no engine); policy load errors are
+ * DIAG_POLICY in d and the engine is still made. *engine is NULL when false. */
+bool setup_engine(const struct setup_options *o, struct config *cfg, struct engine **engine,
+                  struct diags *d);
+/* Parses --policy-timeout; false with a usage error in d when it is not a positive number. */
+bool setup_timeout(const char *text, double *out, struct diags *d);
+/* Parses a size such as 1048576, 512K, 64M, 2G. */
+bool setup_size(const char *text, size_t *out, struct diags *d, const char *option);
+
+#endif

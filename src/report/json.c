@@ -1,0 +1,184 @@
+/*
+ * The JSON report, version 1 (see json.h and docs/json-report.md). Every key is always
+ * written, null where it does not apply, in the order of the schema.
+ */
+#include "report/json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates, at most
+ * U+10FFFF), or 0 when the bytes there are not one. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+	         : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	}
+	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+		return 0;
+	return n;
+}
+
+void report_json_string(struct buf *out, const char *s)
+{
+	if (!s) {
+		buf_adds(out, "null");
+		return;
+	}
+	buf_addc(out, '"');
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_sequence(p);
+		if (n == 0) {
+			buf_adds(out, "\\ufffd");
+			p++;
+			continue;
+		}
+		buf_add_json_escaped(out, (const char *)p, n);
+		p += n;
+	}
+	buf_addc(out, '"');
+}
+
+/* A 1-based position, or null when unknown (0). */
+static void write_position(struct buf *out, unsigned v)
+{
+	if (v)
+		buf_addf(out, "%u", v);
+	else
+		buf_adds(out, "null");
+}
+
+static void write_key(struct buf *out, int indent, const char *key, bool first)
+{
+	buf_addf(out, "%s\n%*s\"%s\": ", first ? "" : ",", indent, "", key);
+}
+
+static void write_string_member(struct buf *out, int indent, const char *key, const char *v)
+{
+	write_key(out, indent, key, false);
+	report_json_string(out, v);
+}
+
+static void write_finding(struct buf *out, const struct finding *f)
+{
+	buf_adds(out, "{");
+	write_key(out, 6, "policy", true);
+	report_json_string(out, f->policy);
+	write_string_member(out, 6, "severity", severity_name(f->severity));
+	write_string_member(out, 6, "message", f->message ? f->message : "");
+	write_string_member(out, 6, "resource", f->resource);
+	write_string_member(out, 6, "type", f->type);
+	write_string_member(out, 6, "file", f->file);
+	write_key(out, 6, "line", false);
+	write_position(out, f->line);
+	write_key(out, 6, "column", false);
+	write_position(out, f->line ? f->column : 0);
+	write_string_member(out, 6, "path", f->path);
+	write_key(out, 6, "cannot_verify", false);
+	buf_adds(out, f->cannot_verify ? "true" : "false");
+	write_string_member(out, 6, "title", f->title);
+	write_string_member(out, 6, "remediation", f->remediation);
+	buf_adds(out, "\n    }");
+}
+
+static const char *diag_kind_name(enum diag_kind k)
+{
+	static const char *const names[] = {
+		[DIAG_INPUT] = "input", [DIAG_USAGE] = "usage",
+		[DIAG_POLICY] = "policy", [DIAG_WARNING] = "warning",
+	};
+	return names[k];
+}
+
+static void write_diag(struct buf *out, const struct diag *dg)
+{
+	buf_adds(out, "{");
+	write_key(out, 6, "kind", true);
+	report_json_string(out, diag_kind_name(dg->kind));
+	write_string_member(out, 6, "file", dg->file);
+	write_key(out, 6, "line", false);
+	write_position(out, dg->line);
+	write_key(out, 6, "column", false);
+	write_position(out, dg->line ? dg->column : 0);
+	write_string_member(out, 6, "policy", dg->policy);
+	write_string_member(out, 6, "message", dg->message);
+	buf_adds(out, "\n    }");
+}
+
+static void write_findings(struct buf *out, const struct findings *fs)
+{
+	write_key(out, 2, "findings", false);
+	buf_adds(out, "[");
+	for (size_t i = 0; i < fs->n; i++) {
+		buf_addf(out, "%s\n    ", i ? "," : "");
+		write_finding(out, &fs->v[i]);
+	}
+	buf_adds(out, fs->n ? "\n  ]" : "]");
+}
+
+/* The "errors" (warnings false) or "warnings" (true) array. */
+static void write_diags(struct buf *out, const struct diags *d, bool warnings)
+{
+	write_key(out, 2, warnings ? "warnings" : "errors", false);
+	buf_adds(out, "[");
+	size_t written = 0;
+	for (size_t i = 0; d && i < d->n; i++) {
+		if ((d->v[i].kind == DIAG_WARNING) != warnings)
+			continue;
+		buf_addf(out, "%s\n    ", written++ ? "," : "");
+		write_diag(out, &d->v[i]);
+	}
+	buf_adds(out, written ? "\n  ]" : "]");
+}
+
+static void write_summary(struct buf *out, const struct report_ctx *ctx)
+{
+	size_t counts[SEV_COUNT] = {0};
+	for (size_t i = 0; i < ctx->findings->n; i++) {
+		if ((unsigned)ctx->findings->v[i].severity < SEV_COUNT)
+			counts[ctx->findings->v[i].severity]++;
+	}
+	size_t warnings = ctx->diags ? diags_count(ctx->diags, DIAG_WARNING) : 0;
+	size_t errors = ctx->diags ? ctx->diags->n - warnings : 0;
+	write_key(out, 2, "summary", false);
+	buf_adds(out, "{");
+	write_key(out, 4, "files", true);
+	buf_addf(out, "%zu", ctx->files);
+	write_key(out, 4, "resources", false);
+	buf_addf(out, "%zu", ctx->resources);
+	write_key(out, 4, "policies", false);
+	buf_addf(out, "%zu", ctx->policies);
+	write_key(out, 4, "findings", false);
+	buf_addf(out, "%zu", ctx->findings->n);
+	write_key(out, 4, "by_severity", false);
+	buf_adds(out, "{");
+	for (int s = SEV_COUNT - 1; s >= 0; s--)
+		buf_addf(out, "\"%s\": %zu%s", severity_name((enum severity)s), counts[s],
+		         s ? ", " : "}");
+	write_key(out, 4, "errors", false);
+	buf_addf(out, "%zu", errors);
+	write_key(out, 4, "warnings", false);
+	buf_addf(out, "%zu", warnings);
+	write_string_member(out, 4, "fail_on", severity_name((enum severity)ctx->fail_on));
+	buf_adds(out, "\n  }");
+}
+
+void report_json_write(const struct report_ctx *ctx, struct buf *out)
+{
+	buf_adds(out, "{");
+	write_key(out, 2, "version", true);
+	buf_adds(out, "1");
+	write_findings(out, ctx->findings);
+	write_diags(out, ctx->diags, false);
+	write_diags(out, ctx->diags, true);
+	write_summary(out, ctx);
+	buf_adds(out, "\n}\n");
+}

@@ -1,0 +1,126 @@
+/*
+ * The text report (see text.h). Findings arrive sorted by file, so a group ends where the
+ * file changes; a blank line separates groups. Run-wide findings (no file) come first.
+ */
+#include "report/text.h"
+
+#include <string.h>
+
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+
+/* Colour per severity, indexed by enum severity. */
+static const char *const severity_colors[SEV_COUNT] = {
+	"\033[2m",    /* info: dim */
+	"\033[36m",   /* low: cyan */
+	"\033[33m",   /* medium: yellow */
+	"\033[1;31m", /* high: bold red */
+	"\033[1;35m", /* critical: bold magenta */
+};
+
+static bool same_file(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void write_location(const struct finding *f, bool color, struct buf *out)
+{
+	if (!f->file)
+		return;
+	if (color)
+		buf_adds(out, ANSI_BOLD);
+	buf_adds(out, f->file);
+	if (f->line)
+		buf_addf(out, ":%u", f->line);
+	if (f->line && f->column)
+		buf_addf(out, ":%u", f->column);
+	buf_adds(out, color ? ":" ANSI_RESET " " : ": ");
+}
+
+static void write_finding(const struct finding *f, bool color, struct buf *out)
+{
+	write_location(f, color, out);
+	const char *sev = severity_name(f->severity);
+	if (color && (unsigned)f->severity < SEV_COUNT)
+		buf_addf(out, "%s%s" ANSI_RESET, severity_colors[f->severity], sev);
+	else
+		buf_adds(out, sev);
+	if (f->cannot_verify)
+		buf_adds(out, " (cannot verify)");
+	buf_addf(out, " [%s] ", f->policy ? f->policy : "?");
+	if (f->resource)
+		buf_addf(out, "%s: ", f->resource);
+	buf_adds(out, f->message ? f->message : "");
+	buf_addc(out, '\n');
+}
+
+static void count_severities(const struct findings *fs, size_t counts[SEV_COUNT])
+{
+	memset(counts, 0, SEV_COUNT * sizeof counts[0]);
+	for (size_t i = 0; i < fs->n; i++) {
+		if ((unsigned)fs->v[i].severity < SEV_COUNT)
+			counts[fs->v[i].severity]++;
+	}
+}
+
+/* Files that hold at least one finding (the findings are sorted by file). */
+static size_t files_with_findings(const struct findings *fs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *file = fs->v[i].file;
+		if (file && (i == 0 || !same_file(file, fs->v[i - 1].file)))
+			n++;
+	}
+	return n;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void write_summary(const struct report_ctx *ctx, struct buf *out)
+{
+	const struct findings *fs = ctx->findings;
+	if (ctx->color)
+		buf_adds(out, ANSI_BOLD);
+	if (fs->n == 0) {
+		buf_addf(out, "no findings in %zu %s", ctx->files, plural(ctx->files, "file", "files"));
+	} else {
+		size_t counts[SEV_COUNT];
+		count_severities(fs, counts);
+		buf_addf(out, "%zu %s (", fs->n, plural(fs->n, "finding", "findings"));
+		const char *sep = "";
+		for (int s = SEV_COUNT - 1; s >= 0; s--) {
+			if (counts[s]) {
+				buf_addf(out, "%s%zu %s", sep, counts[s], severity_name((enum severity)s));
+				sep = ", ";
+			}
+		}
+		buf_addf(out, ") in %zu of %zu %s", files_with_findings(fs), ctx->files,
+		         plural(ctx->files, "file", "files"));
+	}
+	buf_addf(out, ", %zu %s, %zu %s", ctx->resources,
+	         plural(ctx->resources, "resource", "resources"), ctx->policies,
+	         plural(ctx->policies, "policy", "policies"));
+	size_t errors = ctx->diags ? ctx->diags->n - diags_count(ctx->diags, DIAG_WARNING) : 0;
+	if (errors)
+		buf_addf(out, ", %zu %s", errors, plural(errors, "error", "errors"));
+	buf_adds(out, ctx->color ? ANSI_RESET "\n" : "\n");
+}
+
+void report_text_write(const struct report_ctx *ctx, struct buf *out)
+{
+	const struct findings *fs = ctx->findings;
+	for (size_t i = 0; i < fs->n; i++) {
+		if (i > 0 && !same_file(fs->v[i].file, fs->v[i - 1].file))
+			buf_addc(out, '\n');
+		write_finding(&fs->v[i], ctx->color, out);
+	}
+	if (fs->n)
+		buf_addc(out, '\n');
+	write_summary(ctx, out);
+}

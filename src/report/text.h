@@ -1,0 +1,12 @@
+/*
+ * The text report: findings grouped by file, one line each, in the form
+ *     file:line:column: severity [policy] resource: message
+ * then a summary line with the counts. ANSI colours only when ctx->color is set.
+ */
+#ifndef MG_REPORT_TEXT_H
+#define MG_REPORT_TEXT_H
+#include "report/report.h"
+
+void report_text_write(const struct report_ctx *ctx, struct buf *out);
+
+#endif
