@@ -57,6 +57,7 @@ struct model_resource *model_add_resource(struct model *m, size_t input)
 	memset(r, 0, sizeof *r);
 	r->input = input;
 	r->doc_root = r->node = r->values = r->before = r->unknown = r->sensitive = DOC_NONE;
+	r->drift = DOC_NONE;
 	m->inputs[input]->resource_count++;
 	return r;
 }

@@ -71,6 +71,8 @@ struct model_resource {
 	uint32_t before;     /* plan: change.before, or DOC_NONE */
 	uint32_t unknown;    /* plan: change.after_unknown (same shape, true = unknown), or DOC_NONE */
 	uint32_t sensitive;  /* plan/state: after_sensitive / sensitive_values, or DOC_NONE */
+	uint32_t drift;      /* plan: the resource_drift entry with this address (changed outside
+	                        Terraform since the last apply), or DOC_NONE */
 };
 
 struct model {
