@@ -17,4 +17,10 @@
 bool text_read(struct doc_source *src, const char *path, size_t max_size, char *err,
                size_t errlen);
 
+/* Normalises the encoding of a malloc'd, NUL-terminated buffer in place, as text_read does:
+ * drops a UTF-8 BOM, converts UTF-16LE/BE with a BOM to UTF-8 (the buffer may be replaced),
+ * leaves anything else alone. On failure (an unpaired surrogate, an odd byte count) returns
+ * false with a message giving the byte offset, and leaves *data and *len unchanged. */
+bool text_decode(char **data, size_t *len, char *err, size_t errlen);
+
 #endif
