@@ -36,8 +36,8 @@ function M.region(cloud, code)
     local row = regions.azure[code]
     return row and row_info(cloud, code, row)
   end
-  local row = regions[cloud] and regions[cloud][code]
-  if row then return row_info(cloud, code, row) end
+  local row = regions[cloud] and (regions[cloud][code] or regions[cloud][code:lower()])
+  if row then return row_info(cloud, code:lower(), row) end
   local lower = code:lower()
   if cloud == "gcp" then
     local m = regions.gcp_multi[lower] or regions.vertex_multi[lower]
