@@ -1,0 +1,105 @@
+/*
+ * GitHub workflow commands (see github.h): `::CMD file=F,line=L,col=C,title=T::MESSAGE`.
+ * The runner decodes %25, %0D and %0A in the message, and additionally %3A and %2C in
+ * property values, whose raw ':' and ',' would end the value.
+ */
+#include "report/github.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *const github_commands[SEV_COUNT] = {"notice", "notice", "warning", "error",
+                                                       "error"};
+
+/* Appends s escaped as a command's data (property values too when property). */
+static void github_escape(struct buf *b, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': buf_adds(b, "%25"); break;
+		case '\r': buf_adds(b, "%0D"); break;
+		case '\n': buf_adds(b, "%0A"); break;
+		case ':':
+			if (property)
+				buf_adds(b, "%3A");
+			else
+				buf_addc(b, ':');
+			break;
+		case ',':
+			if (property)
+				buf_adds(b, "%2C");
+			else
+				buf_addc(b, ',');
+			break;
+		default: buf_addc(b, *s);
+		}
+	}
+}
+
+/* "::CMD file=F,line=L,col=C,title=T::" with the parts that are known. */
+static void github_command(struct buf *b, const char *cmd, const char *file, unsigned line,
+                           unsigned column, const char *title)
+{
+	buf_addf(b, "::%s ", cmd);
+	if (file) {
+		if (strncmp(file, "./", 2) == 0 && file[2])
+			file += 2;
+		buf_adds(b, "file=");
+		github_escape(b, file, true);
+		if (line)
+			buf_addf(b, ",line=%u", line);
+		if (line && column)
+			buf_addf(b, ",col=%u", column);
+		buf_addc(b, ',');
+	}
+	buf_adds(b, "title=");
+	github_escape(b, title, true);
+	buf_adds(b, "::");
+}
+
+static void github_finding(struct buf *b, const struct finding *f)
+{
+	const char *policy = f->policy ? f->policy : "moongate";
+	const char *message = f->message ? f->message : "";
+	char *title = xasprintf("%s (%s)", policy, severity_name(f->severity));
+	struct buf text = BUF_INIT;
+	if (f->resource && !strstr(message, f->resource))
+		buf_addf(&text, "%s: ", f->resource);
+	buf_adds(&text, message);
+	if (f->cannot_verify)
+		buf_adds(&text, " (cannot verify: unknown until apply)");
+	if (f->remediation && *f->remediation)
+		buf_addf(&text, "\nremediation: %s", f->remediation);
+	github_command(b, github_commands[f->severity % SEV_COUNT], f->file, f->line, f->column,
+	               title);
+	github_escape(b, buf_str(&text), false);
+	buf_addc(b, '\n');
+	buf_free(&text);
+	free(title);
+}
+
+static void github_diag(struct buf *b, const struct diag *d)
+{
+	static const char *const titles[] = {"moongate: input error", "moongate: usage error",
+	                                      "moongate: policy error", "moongate: warning"};
+	struct buf text = BUF_INIT;
+	if (d->policy)
+		buf_addf(&text, "policy '%s': ", d->policy);
+	buf_adds(&text, d->message ? d->message : "");
+	github_command(b, d->kind == DIAG_WARNING ? "warning" : "error", d->file, d->line, d->column,
+	               titles[d->kind % 4]);
+	github_escape(b, buf_str(&text), false);
+	buf_addc(b, '\n');
+	buf_free(&text);
+}
+
+void report_github_write(const struct report_ctx *ctx, struct buf *out)
+{
+	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++)
+		github_diag(out, &ctx->diags->v[i]);
+	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++)
+		github_finding(out, &ctx->findings->v[i]);
+}
