@@ -1,0 +1,94 @@
+/*
+ * Private to the engine: the engine, its policies and the state of one run, shared by
+ * engine.c, policyload.c, policyrun.c, rtable.c and result.c.
+ *
+ * Lua objects a policy keeps between load and run are registry references (LUA_NOREF when
+ * absent). Per-run tables (resource cache, model) are created for one policy and released
+ * when it ends, so nothing one policy builds is seen by another.
+ */
+#ifndef MG_ENGINE_ENGINE_INT_H
+#define MG_ENGINE_ENGINE_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "engine/sandbox.h"
+
+struct policy {
+	struct policy_info info; /* every string owned */
+	char **globs;            /* the `types` globs; none: every type */
+	size_t nglobs;
+	bool has_check, has_evaluate, include_destroyed;
+	int check_line;          /* where check/evaluate is defined, for result errors */
+	int ref_table;           /* the table the policy returned */
+	int ref_params;          /* ctx.params: defaults <- global params <- policy params */
+	int ref_configured;      /* set of the param names that came from the config */
+};
+
+struct engine {
+	struct sandbox sb;
+	char **roots;            /* organisation policy roots, in search order */
+	size_t nroots;
+	bool builtin;
+	uint64_t budget;
+	double timeout;
+	const struct config *config;
+	struct policy *policies; /* sorted by id */
+	size_t npolicies;
+	struct run *run;         /* the run in progress, for the Lua callbacks */
+};
+
+/* One engine_run: indexes over the model built once, and the policy being run. */
+struct run {
+	struct engine *e;
+	struct model *m;
+	struct findings *out;
+	struct diags *d;
+	const char **types;      /* distinct resource types, sorted */
+	size_t ntypes;
+	uint32_t *rtype;         /* resource -> index into types */
+	size_t *by_address;      /* resource indexes sorted by address */
+	unsigned *line, *column; /* resource declaration positions, computed on first use */
+	struct policy *p;        /* the policy running */
+	bool *matched;           /* per type: matches p's globs */
+	int ref_rcache;          /* [index + 1] -> resource table, for p */
+	int ref_rindex;          /* resource table -> index, for p */
+	int ref_rmeta;           /* metatable of p's resource tables */
+	int ref_model;           /* p's model table, or LUA_NOREF until first use */
+};
+
+/* policyload.c */
+void policyload_all(struct engine *e, const struct engine_options *opts, struct diags *d);
+void policyload_free(struct engine *e, struct policy *p);
+/* Converts a failed protected call into a DIAG_POLICY for p (what: "loading", "checking
+ * 'addr'", ...). */
+void policyload_report(struct engine *e, const struct policy *p, const char *what,
+                       struct sandbox_error *err, struct diags *d);
+
+/* run.c */
+void run_init(struct run *run, struct engine *e, struct model *m, struct findings *out,
+              struct diags *d);
+void run_free(struct run *run);
+/* Declaration position of resource i (0, 0 when unknown). */
+void run_position(struct run *run, size_t i, unsigned *line, unsigned *column);
+/* The index of the resource with that address, or SIZE_MAX. */
+size_t run_find(const struct run *run, const char *address);
+/* True when p sees resource i at all (destroy-only resources need include_destroyed). */
+bool run_visible(const struct run *run, size_t i);
+
+/* rtable.c: Lua views of resources and of the model, for the running policy */
+void rtable_begin(lua_State *L, struct run *run);
+void rtable_end(lua_State *L, struct run *run);
+void rtable_push_resource(lua_State *L, struct run *run, size_t i);
+/* The resource index of the resource table at idx, or SIZE_MAX. */
+size_t rtable_index(lua_State *L, struct run *run, int idx);
+void rtable_push_model(lua_State *L, struct run *run);
+/* Pushes the ctx table of the running policy. */
+void rtable_push_ctx(lua_State *L, struct run *run);
+
+/* result.c: converts what check/evaluate returned (at idx) into findings; raises on a
+ * malformed result. resource: the resource checked, or SIZE_MAX for evaluate. */
+void result_collect(lua_State *L, struct run *run, int idx, size_t resource);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * Lua views of the model for the running policy: resource tables (core fields set eagerly,
+ * values/before/raw/sensitive built from the document on first access and then stored as
+ * plain fields), the model table for evaluate and ctx.model, and ctx itself. Every table is
+ * created for one policy run, and the metatables are locked (__metatable = false).
+ */
+#include "engine/engine_int.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "engine/luadoc.h"
+#include "engine/mod_glob.h"
+
+/* The lazily built fields: which document node, and whether after_unknown applies. */
+static const struct {
+	const char *name;
+	size_t node;      /* offsetof the node in struct model_resource */
+	bool with_unknown;
+} lazy_fields[] = {
+	{"values", offsetof(struct model_resource, values), true},
+	{"before", offsetof(struct model_resource, before), false},
+	{"raw", offsetof(struct model_resource, node), false},
+	{"sensitive", offsetof(struct model_resource, sensitive), false},
+};
+
+static const char *const action_names[] = {"no-op", "create", "read", "update", "delete", "forget"};
+static const char *const region_states[] = {
+	[REGION_NONE] = "none", [REGION_KNOWN] = "known", [REGION_UNKNOWN] = "unknown",
+};
+
+static struct run *current_run(lua_State *L)
+{
+	struct engine *e = sandbox_from(L)->host;
+	return e->run;
+}
+
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	lua_pushstring(L, value);
+	lua_setfield(L, -2, key);
+}
+
+static void set_integer(lua_State *L, const char *key, lua_Integer value)
+{
+	lua_pushinteger(L, value);
+	lua_setfield(L, -2, key);
+}
+
+/* Plan actions as Terraform writes them; a replacement is { "delete", "create" }. */
+static void push_actions(lua_State *L, unsigned actions)
+{
+	lua_createtable(L, 2, 0);
+	lua_Integer n = 0;
+	if ((actions & ACTION_DELETE) && (actions & ACTION_CREATE)) {
+		lua_pushstring(L, "delete");
+		lua_rawseti(L, -2, ++n);
+		actions &= ~(unsigned)ACTION_DELETE;
+	}
+	for (unsigned bit = 0; bit < sizeof action_names / sizeof action_names[0]; bit++) {
+		if (actions & (1u << bit)) {
+			lua_pushstring(L, action_names[bit]);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+}
+
+/* __index of resource tables: builds a lazy field and stores it in the table. */
+static int resource_index(lua_State *L)
+{
+	struct run *run = current_run(L);
+	const char *key = lua_tostring(L, 2);
+	if (!run || !key || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	for (size_t f = 0; f < sizeof lazy_fields / sizeof lazy_fields[0]; f++) {
+		if (strcmp(key, lazy_fields[f].name) != 0)
+			continue;
+		size_t i = rtable_index(L, run, 1);
+		if (i == SIZE_MAX)
+			return 0;
+		const struct model_resource *r = &run->m->resources[i];
+		uint32_t node = *(const uint32_t *)((const char *)r + lazy_fields[f].node);
+		uint32_t unk = lazy_fields[f].with_unknown ? r->unknown : DOC_NONE;
+		luadoc_push(L, model_doc(run->m, r), node, unk);
+		lua_pushvalue(L, 2);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, 1);
+		return 1;
+	}
+	return 0;
+}
+
+static void push_locked_metatable(lua_State *L, lua_CFunction index)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, index);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+}
+
+/* Pushes a table with weak keys or values (mode "k" or "v"). */
+static void push_weak_table(lua_State *L, const char *mode)
+{
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushstring(L, mode);
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+}
+
+/* The cache and the reverse index are weak: a resource table lives as long as the policy
+ * holds it (identity is kept while it matters), and a check over every resource does not
+ * keep every resource's values alive. */
+void rtable_begin(lua_State *L, struct run *run)
+{
+	push_weak_table(L, "v");
+	run->ref_rcache = luaL_ref(L, LUA_REGISTRYINDEX);
+	push_weak_table(L, "k");
+	run->ref_rindex = luaL_ref(L, LUA_REGISTRYINDEX);
+	push_locked_metatable(L, resource_index);
+	run->ref_rmeta = luaL_ref(L, LUA_REGISTRYINDEX);
+	run->ref_model = LUA_NOREF;
+}
+
+void rtable_end(lua_State *L, struct run *run)
+{
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rcache);
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rindex);
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rmeta);
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_model);
+	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
+}
+
+static void build_resource(lua_State *L, struct run *run, size_t i)
+{
+	const struct model_resource *r = &run->m->resources[i];
+	lua_createtable(L, 0, 20);
+	set_string(L, "address", r->address);
+	set_string(L, "type", r->type);
+	set_string(L, "name", r->name);
+	set_string(L, "provider", r->provider);
+	set_string(L, "cloud", r->cloud);
+	set_string(L, "mode", r->mode);
+	set_string(L, "module", r->module);
+	set_string(L, "region", r->region);
+	set_string(L, "region_source", r->region_source);
+	set_string(L, "region_state", region_states[r->region_state]);
+	set_string(L, "format", model_format_name(r->format));
+	set_string(L, "file", model_doc(run->m, r)->src.path);
+	unsigned line, column;
+	run_position(run, i, &line, &column);
+	if (line) {
+		set_integer(L, "line", line);
+		set_integer(L, "column", column);
+	}
+	push_actions(L, r->actions);
+	lua_setfield(L, -2, "actions");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rmeta);
+	lua_setmetatable(L, -2);
+}
+
+void rtable_push_resource(lua_State *L, struct run *run, size_t i)
+{
+	luaL_checkstack(L, 8, "resource");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rcache);
+	if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	build_resource(L, run, i); /* stack: cache, t */
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, -3, (lua_Integer)i + 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rindex);
+	lua_pushvalue(L, -2);
+	lua_pushinteger(L, (lua_Integer)i);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	lua_remove(L, -2);
+}
+
+size_t rtable_index(lua_State *L, struct run *run, int idx)
+{
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return SIZE_MAX;
+	idx = lua_absindex(L, idx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rindex);
+	lua_pushvalue(L, idx);
+	lua_rawget(L, -2);
+	int isnum;
+	lua_Integer i = lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 2);
+	return isnum && i >= 0 && (size_t)i < run->m->nresources ? (size_t)i : SIZE_MAX;
+}
+
+/* model.by_type(glob): the visible resources whose type matches, in model order. */
+static int model_by_type(lua_State *L)
+{
+	struct run *run = current_run(L);
+	const char *glob = luaL_checkstring(L, 1);
+	lua_newtable(L);
+	if (!run)
+		return 1;
+	lua_Integer n = 0;
+	for (size_t i = 0; i < run->m->nresources; i++) {
+		const char *type = run->types[run->rtype[i]];
+		if (!run_visible(run, i) || !mod_glob_match(glob, type))
+			continue;
+		rtable_push_resource(L, run, i);
+		lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
+static int model_find(lua_State *L)
+{
+	struct run *run = current_run(L);
+	const char *address = luaL_checkstring(L, 1);
+	size_t i = run ? run_find(run, address) : SIZE_MAX;
+	if (i == SIZE_MAX || !run_visible(run, i))
+		lua_pushnil(L);
+	else
+		rtable_push_resource(L, run, i);
+	return 1;
+}
+
+/* __index of the model table: `resources` is built on first use. */
+static int model_index(lua_State *L)
+{
+	struct run *run = current_run(L);
+	if (!run || lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "resources") != 0)
+		return 0;
+	lua_createtable(L, (int)run->m->nresources, 0);
+	lua_Integer n = 0;
+	for (size_t i = 0; i < run->m->nresources; i++) {
+		if (!run_visible(run, i))
+			continue;
+		rtable_push_resource(L, run, i);
+		lua_rawseti(L, -2, ++n);
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+static const luaL_Reg model_funcs[] = {
+	{"by_type", model_by_type},
+	{"find", model_find},
+	{NULL, NULL},
+};
+
+void rtable_push_model(lua_State *L, struct run *run)
+{
+	if (run->ref_model != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_model);
+		return;
+	}
+	luaL_newlib(L, model_funcs);
+	lua_createtable(L, (int)run->m->ninputs, 0);
+	for (size_t k = 0; k < run->m->ninputs; k++) {
+		lua_pushstring(L, run->m->inputs[k]->doc.src.path);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "files");
+	push_locked_metatable(L, model_index);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	run->ref_model = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static int ctx_index(lua_State *L)
+{
+	struct run *run = current_run(L);
+	if (!run || lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "model") != 0)
+		return 0;
+	rtable_push_model(L, run);
+	return 1;
+}
+
+/* ctx.configured(name): upvalue 1 is the set of names set by the config. */
+static int ctx_configured(lua_State *L)
+{
+	lua_pushvalue(L, 1);
+	lua_pushboolean(L, lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL);
+	return 1;
+}
+
+void rtable_push_ctx(lua_State *L, struct run *run)
+{
+	const struct policy *p = run->p;
+	lua_createtable(L, 0, 5);
+	set_string(L, "policy", p->info.id);
+	set_string(L, "severity", severity_name(p->info.severity));
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
+	lua_setfield(L, -2, "params");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_configured);
+	lua_pushcclosure(L, ctx_configured, 1);
+	lua_setfield(L, -2, "configured");
+	push_locked_metatable(L, ctx_index);
+	lua_setmetatable(L, -2);
+}

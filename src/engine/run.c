@@ -1,0 +1,181 @@
+/*
+ * Indexes over the model for one engine run: distinct resource types (each policy's globs
+ * are matched once per type, not once per resource), addresses sorted for model.find, and
+ * declaration positions computed in one pass over each input (a column count from the line
+ * start per resource would rescan single-line plans of tens of megabytes).
+ */
+#include "engine/engine_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *type_of(const struct model_resource *r)
+{
+	return r->type ? r->type : "";
+}
+
+static void index_types(struct run *run)
+{
+	struct model *m = run->m;
+	const char **all = xmalloc((m->nresources + 1) * sizeof *all);
+	for (size_t i = 0; i < m->nresources; i++)
+		all[i] = type_of(&m->resources[i]);
+	qsort(all, m->nresources, sizeof *all, cmp_strp);
+	size_t n = 0;
+	for (size_t i = 0; i < m->nresources; i++) {
+		if (n == 0 || strcmp(all[n - 1], all[i]) != 0)
+			all[n++] = all[i];
+	}
+	run->types = all;
+	run->ntypes = n;
+	run->rtype = xmalloc((m->nresources + 1) * sizeof *run->rtype);
+	for (size_t i = 0; i < m->nresources; i++) {
+		const char *t = type_of(&m->resources[i]);
+		const char **hit = bsearch(&t, all, n, sizeof *all, cmp_strp);
+		run->rtype[i] = (uint32_t)(hit - all);
+	}
+}
+
+/* An address and its resource; equal addresses keep model order. */
+struct addr_ref {
+	const char *address;
+	size_t index;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct addr_ref *x = a, *y = b;
+	int c = strcmp(x->address, y->address);
+	if (c)
+		return c;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static void index_addresses(struct run *run)
+{
+	struct model *m = run->m;
+	struct addr_ref *refs = xmalloc((m->nresources + 1) * sizeof *refs);
+	for (size_t i = 0; i < m->nresources; i++) {
+		refs[i].address = m->resources[i].address ? m->resources[i].address : "";
+		refs[i].index = i;
+	}
+	qsort(refs, m->nresources, sizeof *refs, cmp_addr);
+	run->by_address = xmalloc((m->nresources + 1) * sizeof *run->by_address);
+	for (size_t i = 0; i < m->nresources; i++)
+		run->by_address[i] = refs[i].index;
+	free(refs);
+}
+
+void run_init(struct run *run, struct engine *e, struct model *m, struct findings *out,
+              struct diags *d)
+{
+	memset(run, 0, sizeof *run);
+	run->e = e;
+	run->m = m;
+	run->out = out;
+	run->d = d;
+	index_types(run);
+	index_addresses(run);
+	run->matched = xcalloc(run->ntypes + 1, sizeof *run->matched);
+}
+
+void run_free(struct run *run)
+{
+	free(run->types);
+	free(run->rtype);
+	free(run->by_address);
+	free(run->line);
+	free(run->column);
+	free(run->matched);
+	memset(run, 0, sizeof *run);
+}
+
+struct pos_ref {
+	uint32_t pos;
+	size_t index;
+};
+
+static int cmp_pos(const void *a, const void *b)
+{
+	const struct pos_ref *x = a, *y = b;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Positions of every resource of input k, in one forward scan of its source. */
+static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
+{
+	struct model_input *in = run->m->inputs[k];
+	struct doc *doc = &in->doc;
+	size_t n = 0;
+	for (size_t i = in->first_resource; i < in->first_resource + in->resource_count; i++) {
+		uint32_t node = run->m->resources[i].node;
+		if (node == DOC_NONE || node >= doc->n || !doc->src.data)
+			continue;
+		tmp[n].pos = doc_node(doc, node)->pos;
+		tmp[n].index = i;
+		n++;
+	}
+	qsort(tmp, n, sizeof *tmp, cmp_pos);
+	unsigned line = 1, col = 1;
+	size_t at = 0;
+	for (size_t j = 0; j < n; j++) {
+		size_t target = tmp[j].pos < doc->src.len ? tmp[j].pos : doc->src.len;
+		for (; at < target; at++) {
+			unsigned char c = (unsigned char)doc->src.data[at];
+			if (c == '\n') {
+				line++;
+				col = 1;
+			} else if ((c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		run->line[tmp[j].index] = line;
+		run->column[tmp[j].index] = col;
+	}
+}
+
+void run_position(struct run *run, size_t i, unsigned *line, unsigned *column)
+{
+	if (!run->line) {
+		size_t n = run->m->nresources + 1;
+		run->line = xcalloc(n, sizeof *run->line);
+		run->column = xcalloc(n, sizeof *run->column);
+		struct pos_ref *tmp = xmalloc(n * sizeof *tmp);
+		for (size_t k = 0; k < run->m->ninputs; k++)
+			positions_of_input(run, k, tmp);
+		free(tmp);
+	}
+	*line = run->line[i];
+	*column = run->column[i];
+}
+
+size_t run_find(const struct run *run, const char *address)
+{
+	size_t lo = 0, hi = run->m->nresources;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *a = run->m->resources[run->by_address[mid]].address;
+		int c = strcmp(a ? a : "", address);
+		if (c == 0)
+			return run->by_address[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
+bool run_visible(const struct run *run, size_t i)
+{
+	unsigned a = run->m->resources[i].actions;
+	bool destroy_only = (a & ACTION_DELETE) && !(a & ACTION_CREATE);
+	return !destroy_only || run->p->include_destroyed;
+}
