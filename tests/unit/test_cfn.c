@@ -127,6 +127,33 @@ static void test_yaml_template(void **state)
 	model_free(&m);
 }
 
+/* Entries moongate cannot expand are reported and skipped; the template is still one. */
+static void test_skipped_entries(void **state)
+{
+	(void)state;
+	struct model m;
+	load1(&m, "ext.yaml",
+	      "Transform: AWS::LanguageExtensions\n"
+	      "Resources:\n"
+	      "  Fn::ForEach::Buckets:\n"
+	      "    - Name\n"
+	      "    - [a, b]\n"
+	      "    - ${Name}Bucket:\n"
+	      "        Type: AWS::S3::Bucket\n"
+	      "  Storage:\n"
+	      "    Type: !Rain::Module ./bucket.yml\n"
+	      "  Queue:\n"
+	      "    Type: AWS::SQS::Queue\n");
+	assert_int_equal(m.inputs[0]->format, FORMAT_CFN);
+	assert_int_equal(m.nresources, 1);
+	assert_string_equal(m.resources[0].address, "Queue");
+	assert_int_equal(diags_count(&m.diags, DIAG_WARNING), 2);
+	assert_non_null(strstr(m.diags.v[0].message, "Fn::ForEach loops are not expanded"));
+	assert_int_equal(m.diags.v[0].line, 3);
+	assert_non_null(strstr(m.diags.v[1].message, "'Storage': no Type"));
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_regions),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_yaml_template),
+		cmocka_unit_test(test_skipped_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

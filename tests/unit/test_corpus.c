@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/json.h"
 #include "load/load.h"
+#include "report/model_json.h"
 #include "util/xalloc.h"
 
 /* SOURCES.md: 605 documents, and 4 more that are empty (stray "---"); PyYAML's load_all
@@ -162,10 +164,73 @@ static void test_manifest(void **state)
 	free(manifest_path);
 }
 
+/* The printed model is itself valid JSON (checked with moongate's own parser). */
+static void assert_output_is_json(struct model *m)
+{
+	struct buf out = BUF_INIT;
+	model_json_write(m, &out);
+	struct doc doc;
+	struct json_error err;
+	doc_init(&doc, "parse-output.json");
+	doc.src.len = out.len;
+	doc.src.data = buf_detach(&out);
+	if (!json_parse(&doc, NULL, &err))
+		fail_msg("model output is not JSON at byte %u: %s", err.pos, err.message);
+	assert_int_equal(doc.nroots, 1);
+	doc_free(&doc);
+}
+
+static bool has_input(const struct model *m, const char *path)
+{
+	for (size_t i = 0; i < m->ninputs; i++) {
+		if (strcmp(m->inputs[i]->doc.src.path, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Both conformance suites, walked as directories: nothing crashes or hangs, JSONTestSuite's
+ * y_ files load and its n_ files are input errors (a *.json file is JSON only), and the model
+ * printed from everything that loaded is valid JSON. */
+static void test_conformance_suites(void **state)
+{
+	(void)state;
+	const char *corpus = testutil_corpus();
+	if (!corpus)
+		skip();
+	static const char *const suites[] = {"jsontestsuite", "yaml-test-suite"};
+	for (size_t s = 0; s < 2; s++) {
+		char *dir = testutil_join(corpus, suites[s]);
+		const char *paths[] = {dir};
+		struct model m;
+		model_init(&m);
+		load_paths(&m, paths, 1, NULL);
+		size_t yes = 0, no = 0;
+		for (size_t i = 0; i < m.ninputs; i++)
+			yes += strstr(m.inputs[i]->doc.src.path, "/y_") != NULL;
+		for (size_t i = 0; i < m.diags.n; i++) {
+			const struct diag *dg = &m.diags.v[i];
+			assert_true(dg->kind != DIAG_INPUT || !dg->file || !strstr(dg->file, "/y_"));
+			no += dg->kind == DIAG_INPUT && dg->file && strstr(dg->file, "/n_");
+			assert_false(dg->file && strstr(dg->file, "/n_") && has_input(&m, dg->file));
+		}
+		fprintf(stderr, "%s: %zu inputs, %zu input errors, %zu resources\n", suites[s],
+		        m.ninputs, diags_count(&m.diags, DIAG_INPUT), m.nresources);
+		if (s == 0) {
+			assert_int_equal(yes, 95);
+			assert_int_equal(no, 188);
+		}
+		assert_output_is_json(&m);
+		model_free(&m);
+		free(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_conformance_suites),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
