@@ -1,13 +1,857 @@
-/* Placeholder YAML loader: replaced by the real one. */
+/*
+ * The YAML loader (see yaml.h and docs/parsing-yaml.md). libyaml's event parser drives a
+ * small state machine that appends nodes to the tape of load/doc.h:
+ *   - scalar texts go to an arena owned by the doc (plain UTF-8, never escaped);
+ *   - open sequences and mappings sit on a growable frame stack;
+ *   - an alias copies the anchored subtree (an anchor is a contiguous tape range), within a
+ *     budget of copied nodes, so an alias bomb fails instead of eating the machine;
+ *   - merge keys (<<) are resolved when their mapping closes, by rewriting its pairs;
+ *   - local tags become data: CloudFormation short forms their long forms, any other local
+ *     tag a one-pair mapping keyed by the tag as written;
+ *   - a mapping key that is not a scalar becomes a string: its compact JSON rendering.
+ * libyaml marks count characters, not bytes; positions are converted with a cursor that moves
+ * through the UTF-8 source (marks are nearly monotonic, so the cost stays linear).
+ */
 #include "load/yaml.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define YAML_DEFAULT_MAX_DEPTH 512
+#define YAML_DEFAULT_MAX_DOCUMENTS 100000
+#define YAML_MIN_ALIAS_NODES 1000000
+#define YAML_CORE_TAG "tag:yaml.org,2002:"
+
+/* A private node flag: this key is a merge key (<<). Merge keys never survive the rewrite of
+ * their mapping, so the flag never reaches readers of the tape. */
+#define MERGE_KEY_FLAG 0x80
+
+struct anchor {
+	char *name;
+	uint32_t start, end; /* the anchored subtree: tape range [start, end) */
+};
+
+struct frame {
+	uint32_t node;      /* the container node */
+	uint32_t wrapper;   /* the tag wrapper object around it, or DOC_NONE */
+	char *anchor;       /* anchor to define when the container closes, or NULL */
+	uint8_t kind;       /* DOC_ARRAY or DOC_OBJECT */
+	bool want_value;    /* mapping: the next finished node is a value (else a key) */
+	bool merge_pending; /* mapping: the value being read belongs to a merge key */
+	bool has_merge;     /* mapping: holds merge keys to resolve on close */
+};
+
+struct yaml_state {
+	struct doc *doc;
+	struct yaml_error *err;
+	yaml_parser_t parser;
+	unsigned max_depth;
+	uint32_t max_documents;
+	uint64_t alias_budget, alias_used;
+	size_t arena_len, arena_cap;
+	struct frame *frames;
+	size_t nframes, frames_cap;
+	struct anchor *anchors;
+	size_t nanchors, anchors_cap;
+	uint32_t *slots; /* open addressing over anchors: index + 1, 0 = empty */
+	size_t nslots;
+	size_t cur_char, cur_byte, base_byte; /* mark conversion cursor */
+	uint32_t doc_start, roots_start;      /* tape and roots when the current document began */
+	struct buf scratch;
+};
+
+/* ---------------------------------------------------------------- errors and positions */
+
+static bool fail_at(struct yaml_state *st, uint32_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool fail_at(struct yaml_state *st, uint32_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->err->message, sizeof st->err->message, fmt, ap);
+	va_end(ap);
+	st->err->pos = pos;
+	return false;
+}
+
+/* Byte offset of a libyaml character index. */
+static uint32_t byte_at(struct yaml_state *st, size_t char_index)
+{
+	const unsigned char *s = (const unsigned char *)st->doc->src.data;
+	size_t len = st->doc->src.len;
+	while (st->cur_char < char_index && st->cur_byte < len) {
+		st->cur_byte++;
+		while (st->cur_byte < len && (s[st->cur_byte] & 0xC0) == 0x80)
+			st->cur_byte++;
+		st->cur_char++;
+	}
+	while (st->cur_char > char_index && st->cur_byte > st->base_byte) {
+		st->cur_byte--;
+		while (st->cur_byte > st->base_byte && (s[st->cur_byte] & 0xC0) == 0x80)
+			st->cur_byte--;
+		st->cur_char--;
+	}
+	return (uint32_t)st->cur_byte;
+}
+
+static uint32_t mark_pos(struct yaml_state *st, const yaml_mark_t *mark)
+{
+	return byte_at(st, mark->index);
+}
+
+/* libyaml's problem and context, as "did not find expected key while parsing a block
+ * mapping"; reader errors (bad UTF-8, control characters) carry a byte offset already. */
+static bool fail_libyaml(struct yaml_state *st)
+{
+	yaml_parser_t *p = &st->parser;
+	const char *problem = p->problem ? p->problem : "invalid yaml";
+	if (p->error == YAML_MEMORY_ERROR) {
+		fprintf(stderr, "moongate: out of memory\n");
+		abort();
+	}
+	if (p->error == YAML_READER_ERROR) {
+		uint32_t pos = (uint32_t)p->problem_offset;
+		if (p->problem_value >= 0 && p->problem_value < 0x100)
+			return fail_at(st, pos, "%s (byte 0x%02x)", problem, (unsigned)p->problem_value);
+		return fail_at(st, pos, "%s", problem);
+	}
+	uint32_t pos = mark_pos(st, &p->problem_mark);
+	if (p->context)
+		return fail_at(st, pos, "%s %s", problem, p->context);
+	return fail_at(st, pos, "%s", problem);
+}
+
+/* ---------------------------------------------------------------- text arena */
+
+static uint32_t arena_add(struct yaml_state *st, const char *s, size_t len)
+{
+	struct doc *doc = st->doc;
+	xgrow((void **)&doc->arena, &st->arena_cap, st->arena_len + len + 1, 1);
+	memcpy(doc->arena + st->arena_len, s, len);
+	doc->arena[st->arena_len + len] = '\0';
+	doc->text = doc->arena;
+	uint32_t off = (uint32_t)st->arena_len;
+	st->arena_len += len;
+	return off;
+}
+
+static uint32_t push_text(struct yaml_state *st, enum doc_type type, uint32_t pos,
+                          const char *s, size_t len)
+{
+	uint32_t i = doc_push(st->doc, type, pos);
+	st->doc->nodes[i].text = arena_add(st, s, len);
+	st->doc->nodes[i].len = (uint32_t)len;
+	return i;
+}
+
+/* ---------------------------------------------------------------- anchors */
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct anchor *anchor_find(struct yaml_state *st, const char *name)
+{
+	if (!st->nslots)
+		return NULL;
+	for (size_t i = hash_name(name) & (st->nslots - 1);; i = (i + 1) & (st->nslots - 1)) {
+		uint32_t slot = st->slots[i];
+		if (!slot)
+			return NULL;
+		if (strcmp(st->anchors[slot - 1].name, name) == 0)
+			return &st->anchors[slot - 1];
+	}
+}
+
+static void anchor_index(struct yaml_state *st, size_t a)
+{
+	size_t i = hash_name(st->anchors[a].name) & (st->nslots - 1);
+	while (st->slots[i])
+		i = (i + 1) & (st->nslots - 1);
+	st->slots[i] = (uint32_t)a + 1;
+}
+
+/* Defines (or redefines: the later definition wins, as YAML says) an anchor. */
+static void anchor_set(struct yaml_state *st, const char *name, uint32_t start, uint32_t end)
+{
+	struct anchor *a = anchor_find(st, name);
+	if (a) {
+		a->start = start;
+		a->end = end;
+		return;
+	}
+	if ((st->nanchors + 1) * 2 > st->nslots) {
+		st->nslots = st->nslots ? st->nslots * 2 : 16;
+		free(st->slots);
+		st->slots = xcalloc(st->nslots, sizeof *st->slots);
+		for (size_t i = 0; i < st->nanchors; i++)
+			anchor_index(st, i);
+	}
+	xgrow((void **)&st->anchors, &st->anchors_cap, st->nanchors + 1, sizeof *st->anchors);
+	st->anchors[st->nanchors] = (struct anchor){xstrdup(name), start, end};
+	anchor_index(st, st->nanchors++);
+}
+
+/* Anchors live within one document. */
+static void anchors_clear(struct yaml_state *st)
+{
+	for (size_t i = 0; i < st->nanchors; i++)
+		free(st->anchors[i].name);
+	st->nanchors = 0;
+	if (st->slots)
+		memset(st->slots, 0, st->nslots * sizeof *st->slots);
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+static bool text_is(const char *s, size_t len, const char *const *words)
+{
+	for (; *words; words++) {
+		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
+
+static bool all_digits(const char *s, size_t len, int base)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = base == 8 ? (c >= '0' && c <= '7')
+		        : base == 16 ? ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+		        : (c >= '0' && c <= '9');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Core-schema integer: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Returns the base, or 0. */
+static int int_base(const char *s, size_t len)
+{
+	if (len > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s + 2, len - 2, 8))
+		return 8;
+	if (len > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s + 2, len - 2, 16))
+		return 16;
+	if (len > 0 && (s[0] == '-' || s[0] == '+'))
+		return all_digits(s + 1, len - 1, 10) ? 10 : 0;
+	return all_digits(s, len, 10) ? 10 : 0;
+}
+
+static size_t count_digits(const char *s, size_t len)
+{
+	size_t n = 0;
+	while (n < len && s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+/* Core-schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? and the
+ * infinities and NaN. */
+static bool is_float(const char *s, size_t len)
+{
+	static const char *const special[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+	                                      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
+	                                      NULL};
+	if (text_is(s, len, special))
+		return true;
+	size_t i = (len > 0 && (s[0] == '-' || s[0] == '+'));
+	size_t whole = count_digits(s + i, len - i);
+	i += whole;
+	size_t frac = 0;
+	if (i < len && s[i] == '.') {
+		i++;
+		frac = count_digits(s + i, len - i);
+		i += frac;
+	}
+	if (whole == 0 && frac == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		i += (i < len && (s[i] == '-' || s[i] == '+'));
+		size_t exp = count_digits(s + i, len - i);
+		if (exp == 0)
+			return false;
+		i += exp;
+	}
+	return i == len;
+}
+
+/* The core-schema type of a plain scalar. */
+static enum doc_type resolve_plain(const char *s, size_t len)
+{
+	if (text_is(s, len, null_words))
+		return DOC_NULL;
+	if (text_is(s, len, true_words))
+		return DOC_TRUE;
+	if (text_is(s, len, false_words))
+		return DOC_FALSE;
+	if (int_base(s, len))
+		return DOC_INT;
+	if (is_float(s, len))
+		return DOC_FLOAT;
+	return DOC_STRING;
+}
+
+/* The type a standard tag asks for, checked against the text: a value the tag cannot read
+ * (!!int foo) stays a string. Unknown and non-specific tags give strings. */
+static enum doc_type resolve_tagged(const char *tag, const char *s, size_t len)
+{
+	const size_t plen = sizeof YAML_CORE_TAG - 1;
+	if (strncmp(tag, YAML_CORE_TAG, plen) != 0)
+		return DOC_STRING;
+	const char *name = tag + plen;
+	if (strcmp(name, "null") == 0)
+		return DOC_NULL;
+	if (strcmp(name, "bool") == 0) {
+		if (text_is(s, len, true_words))
+			return DOC_TRUE;
+		return text_is(s, len, false_words) ? DOC_FALSE : DOC_STRING;
+	}
+	if (strcmp(name, "int") == 0)
+		return int_base(s, len) ? DOC_INT : DOC_STRING;
+	if (strcmp(name, "float") == 0)
+		return int_base(s, len) || is_float(s, len) ? DOC_FLOAT : DOC_STRING;
+	return DOC_STRING;
+}
+
+/* Pushes an integer as decimal text (so doc_int reads 0o17 and 017 alike); one that does not
+ * fit 64 bits becomes a DOC_FLOAT. */
+static uint32_t push_int(struct yaml_state *st, uint32_t pos, const char *s, size_t len)
+{
+	int base = int_base(s, len);
+	bool neg = s[0] == '-';
+	size_t i = base == 10 ? (s[0] == '-' || s[0] == '+') : 2;
+	uint64_t v = 0;
+	double d = 0;
+	bool overflow = false;
+	for (; i < len; i++) {
+		unsigned c = (unsigned char)s[i];
+		unsigned digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+		if (v > (UINT64_MAX - digit) / (unsigned)base)
+			overflow = true;
+		v = v * (unsigned)base + digit;
+		d = d * base + digit;
+	}
+	char tmp[40];
+	if ((overflow || v > (uint64_t)INT64_MAX + neg) && base != 8)
+		return push_text(st, DOC_FLOAT, pos, s, len); /* strtod reads decimal and hex */
+	if (overflow || v > (uint64_t)INT64_MAX + neg) {
+		snprintf(tmp, sizeof tmp, "%.17g", neg ? -d : d);
+		return push_text(st, DOC_FLOAT, pos, tmp, strlen(tmp));
+	}
+	if (neg)
+		snprintf(tmp, sizeof tmp, "-%llu", (unsigned long long)v);
+	else
+		snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+	if (strcmp(tmp, "-0") == 0)
+		strcpy(tmp, "0");
+	return push_text(st, DOC_INT, pos, tmp, strlen(tmp));
+}
+
+/* Pushes a float with text strtod reads: .inf -> inf, -.inf -> -inf, .nan -> nan; an integer
+ * text under !!float stays as written. */
+static uint32_t push_float(struct yaml_state *st, uint32_t pos, const char *s, size_t len)
+{
+	size_t sign = (len > 0 && (s[0] == '-' || s[0] == '+'));
+	if (len - sign == 4 && s[sign] == '.') {
+		const char *text = (s[sign + 1] | 0x20) == 'n' ? "nan" : s[0] == '-' ? "-inf" : "inf";
+		return push_text(st, DOC_FLOAT, pos, text, strlen(text));
+	}
+	return push_text(st, DOC_FLOAT, pos, s, len);
+}
+
+static uint32_t push_scalar(struct yaml_state *st, enum doc_type type, uint32_t pos,
+                            const char *s, size_t len)
+{
+	if (type == DOC_INT)
+		return push_int(st, pos, s, len);
+	if (type == DOC_FLOAT)
+		return push_float(st, pos, s, len);
+	return push_text(st, type, pos, s, len);
+}
+
+/* ---------------------------------------------------------------- local tags */
+
+/* CloudFormation's short-form intrinsic functions: !Name becomes {"Fn::Name": value}, except
+ * the two that have no "Fn::" in their long form. */
+static const char *const cfn_functions[] = {
+	"And", "Base64", "Cidr", "Contains", "Equals", "FindInMap", "ForEach", "GetAtt",
+	"GetAZs", "If", "ImportValue", "Join", "Length", "Not", "Or", "Select", "Split", "Sub",
+	"ToJsonString", "Transform", "ValueOf", NULL,
+};
+
+static bool is_local_tag(const char *tag)
+{
+	return tag && tag[0] == '!' && tag[1] != '\0';
+}
+
+/* The key of the wrapper object for local tag (with its '!'), into b. */
+static void wrapper_key(const char *tag, struct buf *b)
+{
+	const char *name = tag + 1;
+	buf_reset(b);
+	if (strcmp(name, "Ref") == 0 || strcmp(name, "Condition") == 0) {
+		buf_adds(b, name);
+		return;
+	}
+	if (text_is(name, strlen(name), cfn_functions)) {
+		buf_adds(b, "Fn::");
+		buf_adds(b, name);
+		return;
+	}
+	buf_adds(b, tag);
+}
+
+/* Opens {"<key>": ...} for a locally tagged node; the caller closes it with close_wrapper. */
+static uint32_t open_wrapper(struct yaml_state *st, const char *tag, uint32_t pos)
+{
+	uint32_t w = doc_push(st->doc, DOC_OBJECT, pos);
+	wrapper_key(tag, &st->scratch);
+	push_text(st, DOC_STRING, pos, buf_str(&st->scratch), st->scratch.len);
+	return w;
+}
+
+static void close_wrapper(struct yaml_state *st, uint32_t w)
+{
+	st->doc->nodes[w].len = 1;
+	st->doc->nodes[w].next = st->doc->n;
+}
+
+/* !GetAtt res.attr -> ["res", "attr"], split at the first '.'; without a '.' the scalar
+ * stays a string. */
+static void push_getatt(struct yaml_state *st, uint32_t pos, const char *s, size_t len)
+{
+	const char *dot = memchr(s, '.', len);
+	if (!dot) {
+		push_text(st, DOC_STRING, pos, s, len);
+		return;
+	}
+	uint32_t arr = doc_push(st->doc, DOC_ARRAY, pos);
+	uint32_t text = arena_add(st, s, len);
+	uint32_t a = doc_push(st->doc, DOC_STRING, pos);
+	st->doc->nodes[a].text = text;
+	st->doc->nodes[a].len = (uint32_t)(dot - s);
+	uint32_t b = doc_push(st->doc, DOC_STRING, pos);
+	st->doc->nodes[b].text = text + (uint32_t)(dot - s) + 1;
+	st->doc->nodes[b].len = (uint32_t)(len - (size_t)(dot - s) - 1);
+	st->doc->nodes[arr].len = 2;
+	st->doc->nodes[arr].next = st->doc->n;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static void render_json(struct yaml_state *st, uint32_t i, struct buf *b)
+{
+	const struct doc *doc = st->doc;
+	const struct doc_node *nd = &doc->nodes[i];
+	switch ((enum doc_type)nd->type) {
+	case DOC_NULL: buf_adds(b, "null"); break;
+	case DOC_FALSE: buf_adds(b, "false"); break;
+	case DOC_TRUE: buf_adds(b, "true"); break;
+	case DOC_INT:
+	case DOC_FLOAT: buf_add(b, doc->text + nd->text, nd->len); break;
+	case DOC_STRING:
+		buf_addc(b, '"');
+		buf_add_json_escaped(b, doc->text + nd->text, nd->len);
+		buf_addc(b, '"');
+		break;
+	case DOC_ARRAY:
+	case DOC_OBJECT: {
+		bool obj = nd->type == DOC_OBJECT;
+		buf_addc(b, obj ? '{' : '[');
+		for (uint32_t c = i + 1, k = 0; c < nd->next; c = doc->nodes[c].next, k++) {
+			if (k > 0)
+				buf_addc(b, obj && k % 2 ? ':' : ',');
+			render_json(st, c, b);
+		}
+		buf_addc(b, obj ? '}' : ']');
+		break;
+	}
+	}
+}
+
+/* Turns the finished node i, a mapping key, into a string node: a scalar keeps its text, a
+ * collection becomes its compact JSON rendering. i must be the last subtree of the tape. */
+static void make_key(struct yaml_state *st, uint32_t i)
+{
+	struct doc_node *nd = &st->doc->nodes[i];
+	if (nd->type == DOC_STRING)
+		return;
+	if (nd->type != DOC_ARRAY && nd->type != DOC_OBJECT) {
+		nd->type = DOC_STRING;
+		return;
+	}
+	uint32_t pos = nd->pos;
+	buf_reset(&st->scratch);
+	render_json(st, i, &st->scratch);
+	st->doc->n = i;
+	push_text(st, DOC_STRING, pos, buf_str(&st->scratch), st->scratch.len);
+}
+
+/* ---------------------------------------------------------------- tree building */
+
+static struct frame *top(struct yaml_state *st)
+{
+	return st->nframes ? &st->frames[st->nframes - 1] : NULL;
+}
+
+static bool in_key_position(struct yaml_state *st)
+{
+	struct frame *f = top(st);
+	return f && f->kind == DOC_OBJECT && !f->want_value;
+}
+
+/* A merge value must be a mapping or a sequence of mappings. */
+static bool check_merge_value(struct yaml_state *st, uint32_t v)
+{
+	const struct doc *doc = st->doc;
+	if (doc->nodes[v].type == DOC_OBJECT)
+		return true;
+	if (doc->nodes[v].type == DOC_ARRAY) {
+		for (uint32_t c = v + 1; c < doc->nodes[v].next; c = doc->nodes[c].next) {
+			if (doc->nodes[c].type != DOC_OBJECT)
+				return fail_at(st, doc->nodes[c].pos,
+				               "merge key '<<' needs mappings, not a %s",
+				               doc->nodes[c].type == DOC_ARRAY ? "sequence" : "scalar");
+		}
+		return true;
+	}
+	return fail_at(st, doc->nodes[v].pos,
+	               "merge key '<<' needs a mapping or a sequence of mappings");
+}
+
+/* Node i (a whole subtree ending the tape) is finished: it becomes a key, a value, an
+ * element or a document root, and anchor (if any) now names it. */
+static bool node_done(struct yaml_state *st, uint32_t i, const char *anchor, bool merge_key)
+{
+	struct frame *f = top(st);
+	bool key = f && f->kind == DOC_OBJECT && !f->want_value;
+	if (key)
+		make_key(st, i);
+	if (anchor)
+		anchor_set(st, anchor, i, st->doc->n);
+	if (!f) {
+		doc_add_root(st->doc, i);
+		return true;
+	}
+	struct doc_node *nodes = st->doc->nodes;
+	if (f->kind == DOC_ARRAY) {
+		nodes[f->node].len++;
+		return true;
+	}
+	if (key) {
+		f->want_value = true;
+		f->merge_pending = merge_key;
+		if (merge_key)
+			nodes[i].flags |= MERGE_KEY_FLAG;
+		return true;
+	}
+	f->want_value = false;
+	nodes[f->node].len++;
+	if (f->merge_pending) {
+		f->merge_pending = false;
+		f->has_merge = true;
+		return check_merge_value(st, i);
+	}
+	return true;
+}
+
+static bool on_scalar(struct yaml_state *st, yaml_event_t *ev)
+{
+	uint32_t pos = mark_pos(st, &ev->start_mark);
+	const char *tag = (const char *)ev->data.scalar.tag;
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (in_key_position(st)) {
+		/* keys are strings as written; a tag on a key is dropped */
+		uint32_t i = push_text(st, DOC_STRING, pos, s, len);
+		bool merge = plain && !tag && len == 2 && memcmp(s, "<<", 2) == 0;
+		return node_done(st, i, (const char *)ev->data.scalar.anchor, merge);
+	}
+	uint32_t i;
+	if (is_local_tag(tag)) {
+		i = open_wrapper(st, tag, pos);
+		if (strcmp(tag, "!GetAtt") == 0)
+			push_getatt(st, pos, s, len);
+		else
+			push_text(st, DOC_STRING, pos, s, len);
+		close_wrapper(st, i);
+	} else if (tag) {
+		i = push_scalar(st, resolve_tagged(tag, s, len), pos, s, len);
+	} else {
+		i = push_scalar(st, plain ? resolve_plain(s, len) : DOC_STRING, pos, s, len);
+	}
+	return node_done(st, i, (const char *)ev->data.scalar.anchor, false);
+}
+
+static bool on_start(struct yaml_state *st, yaml_event_t *ev, enum doc_type kind)
+{
+	uint32_t pos = mark_pos(st, &ev->start_mark);
+	bool seq = kind == DOC_ARRAY;
+	const char *tag = (const char *)(seq ? ev->data.sequence_start.tag
+	                                     : ev->data.mapping_start.tag);
+	const char *anchor = (const char *)(seq ? ev->data.sequence_start.anchor
+	                                        : ev->data.mapping_start.anchor);
+	if (st->nframes >= st->max_depth)
+		return fail_at(st, pos, "nesting deeper than %u levels", st->max_depth);
+	uint32_t wrapper = DOC_NONE;
+	if (is_local_tag(tag) && !in_key_position(st))
+		wrapper = open_wrapper(st, tag, pos);
+	xgrow((void **)&st->frames, &st->frames_cap, st->nframes + 1, sizeof *st->frames);
+	struct frame *f = &st->frames[st->nframes++];
+	memset(f, 0, sizeof *f);
+	f->node = doc_push(st->doc, kind, pos);
+	f->wrapper = wrapper;
+	f->anchor = anchor ? xstrdup(anchor) : NULL;
+	f->kind = (uint8_t)kind;
+	return true;
+}
+
+struct key_set {
+	uint32_t *slots; /* key node index + 1, 0 = empty */
+	size_t mask;
+};
+
+/* Adds key node k unless an equal key is there; true when it was added. */
+static bool key_set_add(struct yaml_state *st, struct key_set *set, uint32_t k)
+{
+	const struct doc_node *nd = &st->doc->nodes[k];
+	const char *s = st->doc->text + nd->text;
+	size_t h = 2166136261u;
+	for (uint32_t j = 0; j < nd->len; j++)
+		h = (h ^ (unsigned char)s[j]) * 16777619u;
+	for (size_t i = h & set->mask;; i = (i + 1) & set->mask) {
+		if (!set->slots[i]) {
+			set->slots[i] = k + 1;
+			return true;
+		}
+		const struct doc_node *o = &st->doc->nodes[set->slots[i] - 1];
+		if (o->len == nd->len && memcmp(st->doc->text + o->text, s, nd->len) == 0)
+			return false;
+	}
+}
+
+/* Appends the subtree [from, doc->nodes[from].next) to out, renumbered as if out started at
+ * tape index base. */
+static void copy_subtree(const struct doc *doc, uint32_t from, struct doc_node **out,
+                         size_t *n, size_t *cap, uint32_t base)
+{
+	uint32_t end = doc->nodes[from].next;
+	xgrow((void **)out, cap, *n + (end - from), sizeof **out);
+	int64_t delta = (int64_t)base + (int64_t)*n - (int64_t)from;
+	for (uint32_t i = from; i < end; i++) {
+		struct doc_node nd = doc->nodes[i];
+		nd.next = (uint32_t)((int64_t)nd.next + delta);
+		(*out)[(*n)++] = nd;
+	}
+}
+
+/* Copies the pairs of merge source object src that set does not hold yet. */
+static uint32_t merge_source(struct yaml_state *st, uint32_t src, struct key_set *set,
+                             struct doc_node **out, size_t *n, size_t *cap, uint32_t base)
+{
+	const struct doc *doc = st->doc;
+	uint32_t pairs = 0;
+	for (uint32_t k = src + 1; k < doc->nodes[src].next; k = doc->nodes[k + 1].next) {
+		if (!key_set_add(st, set, k))
+			continue;
+		copy_subtree(doc, k, out, n, cap, base);
+		copy_subtree(doc, k + 1, out, n, cap, base);
+		pairs++;
+	}
+	return pairs;
+}
+
+/* Resolves the merge keys of mapping m (the last subtree of the tape): each '<<' pair is
+ * replaced, in place, by the merged pairs whose key is neither an explicit key of m nor
+ * brought by an earlier merge. */
+static void resolve_merges(struct yaml_state *st, uint32_t m)
+{
+	struct doc *doc = st->doc;
+	uint32_t end = doc->nodes[m].next;
+	struct key_set set = {NULL, 0};
+	size_t size = 16;
+	while (size < (size_t)(end - m) * 2)
+		size *= 2;
+	set.slots = xcalloc(size, sizeof *set.slots);
+	set.mask = size - 1;
+	for (uint32_t k = m + 1; k < end; k = doc->nodes[k + 1].next) {
+		if (!(doc->nodes[k].flags & MERGE_KEY_FLAG))
+			key_set_add(st, &set, k);
+	}
+	struct doc_node *out = NULL;
+	size_t n = 0, cap = 0;
+	uint32_t pairs = 0;
+	for (uint32_t k = m + 1; k < end; k = doc->nodes[k + 1].next) {
+		uint32_t v = k + 1;
+		if (!(doc->nodes[k].flags & MERGE_KEY_FLAG)) {
+			copy_subtree(doc, k, &out, &n, &cap, m + 1);
+			copy_subtree(doc, v, &out, &n, &cap, m + 1);
+			pairs++;
+		} else if (doc->nodes[v].type == DOC_OBJECT) {
+			pairs += merge_source(st, v, &set, &out, &n, &cap, m + 1);
+		} else {
+			for (uint32_t c = v + 1; c < doc->nodes[v].next; c = doc->nodes[c].next)
+				pairs += merge_source(st, c, &set, &out, &n, &cap, m + 1);
+		}
+	}
+	if (n)
+		memcpy(&doc->nodes[m + 1], out, n * sizeof *out);
+	doc->n = m + 1 + (uint32_t)n;
+	doc->nodes[m].next = doc->n;
+	doc->nodes[m].len = pairs;
+	free(out);
+	free(set.slots);
+}
+
+static bool on_end(struct yaml_state *st)
+{
+	struct frame f = st->frames[--st->nframes];
+	struct doc_node *nd = &st->doc->nodes[f.node];
+	nd->next = st->doc->n;
+	if (f.has_merge)
+		resolve_merges(st, f.node);
+	uint32_t result = f.node;
+	if (f.wrapper != DOC_NONE) {
+		close_wrapper(st, f.wrapper);
+		result = f.wrapper;
+	}
+	bool ok = node_done(st, result, f.anchor, false);
+	free(f.anchor);
+	return ok;
+}
+
+/* An alias copies its anchor's subtree, within the alias budget. */
+static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
+{
+	uint32_t pos = mark_pos(st, &ev->start_mark);
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct anchor *a = anchor_find(st, name);
+	if (!a)
+		return fail_at(st, pos, "undefined alias '*%s'", name);
+	uint32_t count = a->end - a->start;
+	st->alias_used += count;
+	if (st->alias_used > st->alias_budget)
+		return fail_at(st, pos, "alias '*%s' exceeds the limit of %llu nodes added by "
+		               "aliases", name, (unsigned long long)st->alias_budget);
+	struct doc *doc = st->doc;
+	if ((uint64_t)doc->n + count >= UINT32_MAX)
+		return fail_at(st, pos, "document too large");
+	uint32_t start = a->start, dest = doc->n;
+	size_t cap = doc->cap;
+	xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + count, sizeof *doc->nodes);
+	doc->cap = (uint32_t)cap;
+	memcpy(&doc->nodes[dest], &doc->nodes[start], count * sizeof *doc->nodes);
+	for (uint32_t i = dest; i < dest + count; i++)
+		doc->nodes[i].next += dest - start;
+	doc->n += count;
+	return node_done(st, dest, NULL, false);
+}
+
+static bool on_document_start(struct yaml_state *st, yaml_event_t *ev)
+{
+	if (st->doc->nroots >= st->max_documents)
+		return fail_at(st, mark_pos(st, &ev->start_mark),
+		               "more than %u documents in one stream", st->max_documents);
+	st->doc_start = st->doc->n;
+	st->roots_start = st->doc->nroots;
+	anchors_clear(st);
+	return true;
+}
+
+/* Handles one event; false on error (err filled). *done is set at the end of the stream. */
+static bool on_event(struct yaml_state *st, yaml_event_t *ev, bool *done)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT: return on_document_start(st, ev);
+	case YAML_SCALAR_EVENT: return on_scalar(st, ev);
+	case YAML_SEQUENCE_START_EVENT: return on_start(st, ev, DOC_ARRAY);
+	case YAML_MAPPING_START_EVENT: return on_start(st, ev, DOC_OBJECT);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: return on_end(st);
+	case YAML_ALIAS_EVENT: return on_alias(st, ev);
+	case YAML_STREAM_END_EVENT: *done = true; return true;
+	default: return true;
+	}
+}
+
+static void state_init(struct yaml_state *st, struct doc *doc,
+                       const struct yaml_options *opts, struct yaml_error *err)
+{
+	memset(st, 0, sizeof *st);
+	st->doc = doc;
+	st->err = err;
+	st->max_depth = opts && opts->max_depth ? opts->max_depth : YAML_DEFAULT_MAX_DEPTH;
+	st->max_documents = opts && opts->max_documents ? opts->max_documents
+	                                                : YAML_DEFAULT_MAX_DOCUMENTS;
+	if (opts && opts->max_alias_nodes)
+		st->alias_budget = opts->max_alias_nodes;
+	else
+		st->alias_budget = doc->src.len > YAML_MIN_ALIAS_NODES ? doc->src.len
+		                                                       : YAML_MIN_ALIAS_NODES;
+	if (doc->src.len >= 3 && memcmp(doc->src.data, "\xEF\xBB\xBF", 3) == 0)
+		st->base_byte = st->cur_byte = 3; /* libyaml does not count a BOM */
+	free(doc->arena);
+	doc->arena = NULL;
+	arena_add(st, "", 0);
+	/* about one node per 16 bytes of YAML: reserve once instead of growing by copies */
+	size_t cap = doc->cap;
+	xgrow((void **)&doc->nodes, &cap, doc->src.len / 16 + 16, sizeof *doc->nodes);
+	doc->cap = (uint32_t)cap;
+	yaml_parser_initialize(&st->parser);
+	yaml_parser_set_input_string(&st->parser, (const unsigned char *)doc->src.data,
+	                             doc->src.len);
+}
+
+static void state_free(struct yaml_state *st)
+{
+	for (size_t i = 0; i < st->nframes; i++)
+		free(st->frames[i].anchor);
+	free(st->frames);
+	anchors_clear(st);
+	free(st->anchors);
+	free(st->slots);
+	buf_free(&st->scratch);
+	yaml_parser_delete(&st->parser);
+}
 
 bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err)
 {
-	(void)doc;
-	(void)opts;
-	err->pos = 0;
-	strcpy(err->message, "yaml loader not built yet");
-	return false;
+	struct yaml_state st;
+	state_init(&st, doc, opts, err);
+	bool ok = true, done = false;
+	while (ok && !done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&st.parser, &ev)) {
+			ok = fail_libyaml(&st);
+			break;
+		}
+		ok = on_event(&st, &ev, &done);
+		yaml_event_delete(&ev);
+	}
+	if (!ok) { /* drop the document that failed */
+		doc->n = st.doc_start;
+		doc->nroots = st.roots_start;
+	}
+	state_free(&st);
+	return ok;
 }
