@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/sarif.h"
 #include "util/xalloc.h"
 
 static const char *const github_commands[SEV_COUNT] = {"notice", "notice", "warning", "error",
@@ -71,8 +72,11 @@ static void github_finding(struct buf *b, const struct finding *f)
 	buf_adds(&text, message);
 	if (f->cannot_verify)
 		buf_adds(&text, " (cannot verify: unknown until apply)");
-	if (f->remediation && *f->remediation)
-		buf_addf(&text, "\nremediation: %s", f->remediation);
+	if (f->remediation && *f->remediation) {
+		char *remediation = report_sarif_unwrap(f->remediation);
+		buf_addf(&text, "\nremediation: %s", remediation);
+		free(remediation);
+	}
 	github_command(b, github_commands[f->severity % SEV_COUNT], f->file, f->line, f->column,
 	               title);
 	github_escape(b, buf_str(&text), false);

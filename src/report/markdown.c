@@ -48,6 +48,23 @@ static void md_text(struct buf *b, const char *s)
 	}
 }
 
+/* Hard-wrapped policy text as paragraphs: wrapped lines joined, blank lines kept. */
+static void md_paragraphs(struct buf *b, const char *s)
+{
+	char *text = report_sarif_unwrap(s);
+	for (char *p = text; *p;) {
+		char *end = strstr(p, "\n\n");
+		if (end)
+			*end = '\0';
+		md_text(b, p);
+		if (!end)
+			break;
+		buf_adds(b, "\n\n");
+		p = end + 2;
+	}
+	free(text);
+}
+
 /* A code span in a table cell: fenced by one backtick more than the longest run inside;
  * '|' is escaped (GFM reads it as a cell end even there), line breaks become spaces. */
 static void md_code(struct buf *b, const char *s)
@@ -237,11 +254,12 @@ static void md_policy_details(struct buf *b, const struct report_rule *r)
 	}
 	buf_adds(b, "</summary>\n\n");
 	if (r->description && *r->description) {
-		md_text(b, r->description);
+		md_paragraphs(b, r->description);
 		buf_adds(b, "\n\n");
 	}
 	buf_adds(b, "**Remediation:** ");
-	md_text(b, r->remediation && *r->remediation ? r->remediation : "see the policy's description");
+	md_paragraphs(b, r->remediation && *r->remediation ? r->remediation
+	                                                   : "see the policy's description");
 	buf_adds(b, "\n\n</details>\n\n");
 }
 

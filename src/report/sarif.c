@@ -68,6 +68,40 @@ invalid:
 	return 1;
 }
 
+/* ---- text ---------------------------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+char *report_sarif_unwrap(const char *text)
+{
+	struct buf b = BUF_INIT;
+	const char *p = text;
+	while (is_blank(*p) || *p == '\n')
+		p++;
+	while (*p) {
+		if (*p != '\n' && *p != '\r') {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		size_t breaks = 0;
+		while (is_blank(*p) || *p == '\n')
+			breaks += *p++ == '\n';
+		if (*p) {
+			while (b.len > 0 && is_blank(b.data[b.len - 1]))
+				b.len--;
+			buf_adds(&b, breaks > 1 ? "\n\n" : " ");
+		}
+	}
+	while (b.len > 0 && is_blank(b.data[b.len - 1]))
+		b.len--;
+	if (b.data)
+		b.data[b.len] = '\0';
+	return buf_detach(&b);
+}
+
 /* ---- a small indenting JSON writer ---------------------------------------------------- */
 
 struct jw {

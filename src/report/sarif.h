@@ -44,6 +44,10 @@ void report_sarif_rules_free(struct report_rules *rules);
  * invalid, overlong, surrogate or truncated sequence sets *cp to U+FFFD and returns 1. */
 size_t report_sarif_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* Joins hard-wrapped text (Lua long strings): a single line break and the indentation after
+ * it become one space, a blank line stays "\n\n"; ends are trimmed. New string. */
+char *report_sarif_unwrap(const char *text);
+
 /* The repository root holding path: the nearest directory above it with a .git entry, else
  * the current directory. Absolute, without a trailing slash (except "/"). New string. */
 char *report_sarif_repo_root(const char *path);

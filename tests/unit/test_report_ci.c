@@ -15,26 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/engine.h"
+#include "load/load.h"
 #include "report/github.h"
 #include "report/junit.h"
 #include "report/markdown.h"
 #include "report/sarif.h"
 #include "util/xalloc.h"
-
-/* Until the engine is linked in, a report without an engine needs no engine code; the real
- * functions replace these when a test links the engine. */
-__attribute__((weak)) size_t engine_policy_count(const struct engine *e)
-{
-	(void)e;
-	return 0;
-}
-
-__attribute__((weak)) const struct policy_info *engine_policy(const struct engine *e, size_t i)
-{
-	(void)e;
-	(void)i;
-	return NULL;
-}
 
 /* ---- sample runs ---------------------------------------------------------------------- */
 
@@ -498,6 +485,17 @@ static void test_utf8_decode(void **state)
 	assert_int_equal(report_sarif_utf8_decode("\xe2\x82\xac", 2, &cp), 1); /* past n */
 }
 
+static void test_unwrap(void **state)
+{
+	(void)state;
+	char *s = report_sarif_unwrap("\n  Move the bucket to\n  an EU region.\n\n  Or waive it. \n");
+	assert_string_equal(s, "Move the bucket to an EU region.\n\nOr waive it.");
+	free(s);
+	s = report_sarif_unwrap(" \n ");
+	assert_string_equal(s, "");
+	free(s);
+}
+
 /* ---- JUnit ---------------------------------------------------------------------------- */
 
 static void test_junit_exact(void **state)
@@ -723,6 +721,59 @@ static void test_markdown_row_limit(void **state)
 	run_free(&r);
 }
 
+/* ---- with the real engine and the built-in policies ----------------------------------- */
+
+/* The built-in pack over examples/multi-cloud/plan.json; returns the engine (caller frees). */
+static struct engine *sample_engine(struct run *r)
+{
+	run_init(r);
+	struct engine_options eo = {.builtin = true};
+	struct engine *e = engine_new(&eo, &r->diags);
+	assert_non_null(e);
+	char *plan = testutil_join(testutil_source_dir(), "examples/multi-cloud/plan.json");
+	const char *paths[] = {plan};
+	load_paths(&r->model, paths, 1, NULL);
+	assert_int_equal(r->model.diags.n, 0);
+	engine_run(e, &r->model, &r->findings, &r->diags);
+	run_finish(r, r->model.ninputs, r->model.nresources, engine_policy_count(e));
+	r->ctx.engine = e;
+	r->ctx.model = &r->model;
+	free(plan);
+	return e;
+}
+
+static void test_real_engine(void **state)
+{
+	(void)state;
+	struct run r;
+	struct engine *e = sample_engine(&r);
+	assert_true(r.findings.n > 0);
+	size_t enabled = 0;
+	for (size_t i = 0; i < engine_policy_count(e); i++)
+		enabled += engine_policy(e, i)->enabled;
+
+	/* SARIF: one rule per enabled policy, with the engine's title */
+	char *out = render(sarif_at_repo, &r.ctx);
+	assert_int_equal(count(out, "\"security-severity\""), enabled);
+	const struct policy_info *p0 = engine_policy(e, 0);
+	char *title = xasprintf("\"shortDescription\": {\n                \"text\": \"%s\"", p0->title);
+	assert_non_null(strstr(out, title));
+	assert_int_equal(count(out, "\"ruleId\""), r.findings.n);
+	free(title);
+	free(out);
+
+	/* JUnit: one suite per enabled policy plus the run; passing cases from the model */
+	out = render(junit_fixed, &r.ctx);
+	assert_int_equal(count(out, "<testsuite "), enabled + 1);
+	size_t cases = count(out, "<testcase "), failures = count(out, "<failure ");
+	assert_true(failures > 0 && failures <= r.findings.n);
+	assert_true(cases > failures); /* some resources pass some policies */
+	free(out);
+
+	engine_free(e);
+	run_free(&r);
+}
+
 /* ---- every format --------------------------------------------------------------------- */
 
 static const struct {
@@ -760,30 +811,45 @@ static void test_deterministic_and_empty(void **state)
 
 /* ---- --emit DIR: sample reports for the schema validators ----------------------------- */
 
+static int emit_run(const char *dir, const char *name, const struct report_ctx *ctx)
+{
+	static const char *const ext[] = {"sarif", "xml", "txt", "md"};
+	static const report_write_fn writers[] = {report_sarif_write, report_junit_write,
+	                                          report_github_write, report_markdown_write};
+	for (size_t i = 0; i < 4; i++) {
+		char *path = xasprintf("%s/%s.%s", dir, name, ext[i]);
+		char *out = render(writers[i], ctx);
+		FILE *f = fopen(path, "wb");
+		bool ok = f && fputs(out, f) >= 0;
+		if (f && fclose(f) != 0)
+			ok = false;
+		if (!ok)
+			fprintf(stderr, "test_report_ci: cannot write '%s'\n", path);
+		free(out);
+		free(path);
+		if (!ok)
+			return 1;
+	}
+	return 0;
+}
+
 static int emit(const char *dir)
 {
 	void (*samples[])(struct run *) = {sample_one, sample_mixed, sample_nasty};
-	const char *sample_names[] = {"one", "mixed", "nasty"};
-	const char *ext[] = {"sarif", "xml", "txt", "md"};
+	const char *names[] = {"one", "mixed", "nasty"};
+	int rc = 0;
 	for (size_t s = 0; s < 3; s++) {
 		struct run r;
 		samples[s](&r);
-		for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-			char *path = xasprintf("%s/%s.%s", dir, sample_names[s], ext[i]);
-			char *out = render(i == 0 ? report_sarif_write : i == 1 ? report_junit_write
-			                                                        : formats[i].fn,
-			                   &r.ctx);
-			FILE *f = fopen(path, "wb");
-			if (!f || fputs(out, f) < 0 || fclose(f) != 0) {
-				fprintf(stderr, "test_report_ci: cannot write '%s'\n", path);
-				return 1;
-			}
-			free(out);
-			free(path);
-		}
+		rc |= emit_run(dir, names[s], &r.ctx);
 		run_free(&r);
 	}
-	return 0;
+	struct run r;
+	struct engine *e = sample_engine(&r);
+	rc |= emit_run(dir, "engine", &r.ctx);
+	engine_free(e);
+	run_free(&r);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -800,6 +866,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sarif_paths),
 		cmocka_unit_test(test_sarif_outside_root),
 		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_unwrap),
 		cmocka_unit_test(test_junit_exact),
 		cmocka_unit_test(test_junit_mixed),
 		cmocka_unit_test(test_junit_escaping),
@@ -809,6 +876,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_markdown_mixed),
 		cmocka_unit_test(test_markdown_row_limit),
 		cmocka_unit_test(test_deterministic_and_empty),
+		cmocka_unit_test(test_real_engine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
