@@ -579,8 +579,8 @@ void policyload_report(struct engine *e, const struct policy *p, const char *wha
 	/* Lua shortens long chunk names to "...tail": give the policy's path back. */
 	if (err->file && strncmp(err->file, "...", 3) == 0 && ends_with(p->info.file, err->file + 3))
 		file = p->info.file;
-	diags_add(d, DIAG_POLICY, file, err->line, 0, p->info.id, "policy '%s' failed while %s: %s%s%s",
-	          p->info.id, what, err->message, err->traceback ? "\n" : "",
+	diags_add(d, DIAG_POLICY, file, err->line, 0, p->info.id, "error while %s: %s%s%s", what,
+	          err->message, err->traceback ? "\n" : "",
 	          err->traceback ? err->traceback : "");
 }
 

@@ -106,10 +106,404 @@ static void test_result_forms(void **state)
 	fx_rmrf(root);
 }
 
+static void test_values(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "v.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name ~= 'a' then return end\n"
+	         "    local v = r.values\n"
+	         "    local out = { math.type(v.n), math.type(v.f), tostring(v.gone), tostring(v.absent),\n"
+	         "      tostring(moongate.is_unknown(v.arn)), tostring(v.arn == moongate.unknown),\n"
+	         "      tostring(moongate.is_unknown(v.absent)), tostring(v.list[1]), tostring(v.list[2]),\n"
+	         "      tostring(v.list[3]), tostring(moongate.is_unknown(v.rules[2].x)), v.rules[2].id,\n"
+	         "      tostring(v.rules[2].open), v.tags.Owner, tostring(r.before), r.raw.address,\n"
+	         "      tostring(rawget(r, 'values') == v), r.actions[1], r.region_state, r.format }\n"
+	         "    return table.concat(out, ',') end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(o.d.n, 0);
+	const struct finding *x = fx_finding(&o.f, "v", "aws_s3_bucket.a");
+	assert_non_null(x);
+	assert_string_equal(x->message, "integer,float,nil,nil,true,true,false,1,nil,3,true,r1,true,x,"
+	                                "nil,aws_s3_bucket.a,true,create,none,tfplan");
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_cannot_verify(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "cv.lua", "return { title = 'T', severity = 'critical', description = 'D',\n"
+	         "  types = {'aws_s3_bucket'},\n"
+	         "  check = function(r)\n"
+	         "    if moongate.is_unknown(r.values.arn) then return moongate.cannot_verify('arn unknown', 'arn') end\n"
+	         "    if r.name == 'b' then return { message = 'm', cannot_verify = true, severity = 'high' } end\n"
+	         "  end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	const struct finding *a = fx_finding(&o.f, "cv", "aws_s3_bucket.a");
+	const struct finding *b = fx_finding(&o.f, "cv", "aws_s3_bucket.b");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a->cannot_verify);
+	assert_int_equal(a->severity, SEV_LOW);
+	assert_string_equal(a->path, "arn");
+	assert_true(b->cannot_verify);
+	assert_int_equal(b->severity, SEV_HIGH);
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_types_dispatch(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "glob.lua", POLICY_HEAD("{'aws_s3_*', '*_key'}")
+	         "  check = function(r) return r.address end }\n");
+	fx_write(root, "all.lua", "return { title = 'T', severity = 'low', description = 'D',\n"
+	         "  check = function(r) return r.address end }\n");
+	fx_write(root, "none.lua", POLICY_HEAD("{'azurerm_*'}")
+	         "  check = function(r) return r.address end }\n");
+	fx_write(root, "destroyed.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  include_destroyed = true,\n"
+	         "  check = function(r) return r.address end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(o.d.n, 0);
+	assert_int_equal(fx_count(&o.f, "glob"), 3);
+	assert_int_equal(fx_count(&o.f, "all"), 3);
+	assert_null(fx_finding(&o.f, "all", "aws_s3_bucket.old"));
+	assert_int_equal(fx_count(&o.f, "none"), 0);
+	assert_int_equal(fx_count(&o.f, "destroyed"), 3);
+	assert_non_null(fx_finding(&o.f, "destroyed", "aws_s3_bucket.old"));
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_evaluate_model(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "ev.lua", "return { title = 'T', severity = 'info', description = 'D',\n"
+	         "  evaluate = function(m, ctx)\n"
+	         "    local b = m.by_type('aws_s3_*')\n"
+	         "    local k = m.find('aws_kms_key.k')\n"
+	         "    local out = { #m.resources, #b, b[1].address, k.type, tostring(m.find('nope')),\n"
+	         "      tostring(m.find('aws_s3_bucket.old')), m.files[1], tostring(ctx.model == m),\n"
+	         "      tostring(m.find('aws_s3_bucket.a') == b[1]), tostring(m.resources[1] == b[1]) }\n"
+	         "    return { { message = table.concat(out, ','), resource = k } }\n"
+	         "  end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(o.d.n, 0);
+	const struct finding *x = fx_finding(&o.f, "ev", "aws_kms_key.k");
+	assert_non_null(x);
+	assert_string_equal(x->message, "3,2,aws_s3_bucket.a,aws_kms_key,nil,nil,plan.json,true,true,true");
+	assert_int_equal(x->severity, SEV_INFO);
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_positions(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "pos.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r)\n"
+	         "    if r.name == 'a' then return { { message = 'open', path = 'rules.1.open' },\n"
+	         "      { message = 'missing', path = 'no.such' }, { message = 'tag', path = 'tags.Owner' } } end\n"
+	         "  end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(fx_count(&o.f, "pos"), 3);
+	for (size_t i = 0; i < o.f.n; i++) {
+		const struct finding *x = &o.f.v[i];
+		if (strcmp(x->message, "open") == 0) {
+			assert_int_equal(x->line, 4);
+			assert_int_equal(x->column, 73); /* the value true after "open": */
+		} else if (strcmp(x->message, "missing") == 0) {
+			assert_int_equal(x->line, 2); /* the resource itself */
+			assert_int_equal(x->column, 3);
+		} else {
+			assert_int_equal(x->line, 3);
+			assert_int_equal(x->column, 24); /* the opening quote of "x" */
+		}
+	}
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_load_errors(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "bad/syntax.lua", "return {\n  title = 'T',\n  severity = = 'low',\n}\n");
+	fx_write(root, "bad/no-title.lua", "return { severity = 'low', description = 'D',\n"
+	         "  check = function() end }\n");
+	fx_write(root, "bad/severity.lua", "return { title = 'T',\n  description = 'D',\n"
+	         "  severity   = 'severe',\n  check = function() end }\n");
+	fx_write(root, "bad/no-check.lua", "return { title = 'T', severity = 'low', description = 'D' }\n");
+	fx_write(root, "bad/types.lua", "return { title = 'T', severity = 'low', description = 'D',\n"
+	         "  types = 'aws_s3_bucket', check = function() end }\n");
+	fx_write(root, "bad/runtime.lua", "local x = nil\nreturn x.field\n");
+	fx_write(root, "bad/not-table.lua", "return 42\n");
+	fx_write(root, "good.lua", POLICY_HEAD("{'aws_kms_key'}") "  check = function(r) return 'k' end }\n");
+	fx_write(root, "lib/helper.lua", "this is not lua, and not a policy either\n");
+	fx_write(root, "good.tests/case.lua", "not lua: test directories are skipped\n");
+	fx_write(root, "good_test.lua", "not lua: test files are skipped\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(engine_policy_count(o.e), 1);
+	assert_string_equal(engine_policy(o.e, 0)->id, "good");
+	assert_int_equal(fx_count(&o.f, "good"), 1);
+	assert_int_equal(diags_count(&o.d, DIAG_POLICY), 7);
+	const struct { const char *id; unsigned line; const char *text; } want[] = {
+		{"bad/syntax", 3, "unexpected symbol near '='"},
+		{"bad/no-title", 1, "'title'"},
+		{"bad/severity", 3, "unknown severity 'severe'"},
+		{"bad/no-check", 1, "neither a 'check' nor an 'evaluate'"},
+		{"bad/types", 2, "'types' must be a list of strings"},
+		{"bad/runtime", 2, "attempt to index a nil value"},
+		{"bad/not-table", 1, "must return a table, got number"},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct diag *dg = fx_diag(&o.d, want[i].id);
+		assert_non_null(dg);
+		char *file = xasprintf("%s/%s.lua", root, want[i].id);
+		assert_string_equal(dg->file, file);
+		free(file);
+		assert_int_equal(dg->line, want[i].line);
+		if (!strstr(dg->message, want[i].text))
+			fail_msg("%s: '%s' lacks '%s'", want[i].id, dg->message, want[i].text);
+	}
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+/* A config made by hand: the config loader is tested on its own. */
+static void make_config(struct config *cfg, struct config_policy *entries, size_t n)
+{
+	config_init(cfg);
+	doc_init(&cfg->doc, ".moongate.yaml");
+	const char *text = "{\"params\": {\"region\": \"eu\", \"max\": 5},"
+	                   " \"p\": {\"max\": 7, \"list\": [1, 2]}}";
+	cfg->doc.src.data = xstrdup(text);
+	cfg->doc.src.len = strlen(text);
+	struct json_error err;
+	assert_true(json_parse(&cfg->doc, NULL, &err));
+	cfg->root = cfg->doc.roots[0];
+	cfg->params = doc_get(&cfg->doc, cfg->root, "params");
+	cfg->policies = entries;
+	cfg->npolicies = n;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(entries[i].id, "conf/params") == 0)
+			entries[i].params = doc_get(&cfg->doc, cfg->root, "p");
+	}
+}
+
+static void test_config(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	const char *body = "  params = { max = 1, mode = 'strict' },\n"
+	                   "  check = function(r, ctx) local p = ctx.params\n"
+	                   "    return string.format('%s %s %s %s %s %s %s %s', tostring(p.max), p.mode,\n"
+	                   "      tostring(p.region), tostring(p.list and #p.list), tostring(ctx.configured('max')),\n"
+	                   "      tostring(ctx.configured('mode')), ctx.policy, ctx.severity) end }\n";
+	char *src = xasprintf("%s%s", POLICY_HEAD("{'aws_kms_key'}"), body);
+	fx_write(root, "conf/params.lua", src);
+	fx_write(root, "conf/off.lua", src);
+	free(src);
+	struct config_policy entries[] = {
+		{"conf/params", -1, SEV_CRITICAL, DOC_NONE, 1},
+		{"conf/off", 0, -1, DOC_NONE, 2},
+	};
+	struct config cfg;
+	make_config(&cfg, entries, 2);
+	struct outcome o;
+	run_root(&o, root, &cfg);
+	assert_int_equal(o.d.n, 0);
+	if (!config_policy_for(&cfg, "conf/params")) {
+		/* Only the global params apply until config_policy_for is available. */
+		const struct finding *x = fx_finding(&o.f, "conf/params", NULL);
+		assert_non_null(x);
+		assert_string_equal(x->message, "5 strict eu nil true false conf/params medium");
+		outcome_free(&o);
+		fx_rmrf(root);
+		cfg.policies = NULL;
+		config_free(&cfg);
+		skip();
+	}
+	const struct finding *x = fx_finding(&o.f, "conf/params", NULL);
+	assert_non_null(x);
+	assert_string_equal(x->message, "7 strict eu 2 true false conf/params critical");
+	assert_int_equal(x->severity, SEV_CRITICAL);
+	assert_int_equal(fx_count(&o.f, "conf/off"), 0);
+	const struct policy_info *off = engine_policy(o.e, 0);
+	assert_string_equal(off->id, "conf/off");
+	assert_false(off->enabled);
+	const struct policy_info *pi = engine_policy(o.e, 1);
+	assert_true(pi->enabled);
+	assert_int_equal(pi->severity, SEV_CRITICAL);
+	assert_string_equal(pi->defaults_json, "{\"max\":1,\"mode\":\"strict\"}");
+	assert_string_equal(pi->params_json,
+	                    "{\"list\":[1,2],\"max\":7,\"mode\":\"strict\",\"region\":\"eu\"}");
+	outcome_free(&o);
+	fx_rmrf(root);
+	cfg.policies = NULL;
+	config_free(&cfg);
+}
+
+static void test_policy_info(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "b.lua", "return { title = 'Title B', severity = 'HIGH', description = 'Desc',\n"
+	         "  tags = { 'x', 'y' }, references = { 'https://a', 'https://b' },\n"
+	         "  types = { 'aws_*', 'google_*' },\n"
+	         "  params = { z = { 2, 1 }, a = { k = true, f = 0.5 }, e = {} },\n"
+	         "  check = function() end }\n");
+	fx_write(root, "a.lua", "return { title = 'A', severity = 'info', description = 'D',\n"
+	         "  evaluate = function() end }\n");
+	struct diags d = DIAGS_INIT;
+	struct engine *e = fx_engine(root, NULL, &d);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(engine_policy_count(e), 2);
+	const struct policy_info *a = engine_policy(e, 0), *b = engine_policy(e, 1);
+	assert_string_equal(a->id, "a");
+	assert_string_equal(a->params_json, "[]");
+	assert_string_equal(a->tags, "");
+	assert_null(a->remediation);
+	assert_string_equal(b->id, "b");
+	assert_false(b->builtin);
+	assert_true(b->enabled);
+	assert_int_equal(b->severity, SEV_HIGH);
+	assert_string_equal(b->title, "Title B");
+	assert_string_equal(b->tags, "x,y");
+	assert_string_equal(b->types, "aws_*,google_*");
+	assert_string_equal(b->references, "https://a\nhttps://b");
+	assert_string_equal(b->defaults_json, "{\"a\":{\"f\":0.5,\"k\":true},\"e\":[],\"z\":[2,1]}");
+	assert_string_equal(b->params_json, b->defaults_json);
+	char *file = xasprintf("%s/b.lua", root);
+	assert_string_equal(b->file, file);
+	free(file);
+	assert_null(engine_policy(e, 2));
+	engine_free(e);
+	diags_free(&d);
+	fx_rmrf(root);
+}
+
+static void test_require(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "lib/shared.lua", "local M = { n = 0 }\nfunction M.bump() M.n = M.n + 1 return M.n end\n"
+	         "M.inner = require('lib.sub.inner')\nreturn M\n");
+	fx_write(root, "lib/sub/inner.lua", "return { value = 'inner' }\n");
+	fx_write(root, "lib/broken.lua", "return {\n  oops = ,\n}\n");
+	const char *user = POLICY_HEAD("{'aws_kms_key'}")
+		"  check = function(r) local s = require('lib.shared')\n"
+		"    s.bump(); s.bump(); s.inner.value = s.inner.value .. '!'\n"
+		"    return tostring(require('lib.shared') == s) .. ' ' .. s.n .. ' ' .. s.inner.value end }\n";
+	fx_write(root, "one.lua", user);
+	fx_write(root, "two.lua", user);
+	fx_write(root, "broken.lua", POLICY_HEAD("{'aws_kms_key'}")
+	         "  check = function(r) return require('lib.broken') end }\n");
+	fx_write(root, "missing.lua", POLICY_HEAD("{'aws_kms_key'}")
+	         "  check = function(r) return require('lib.nothing') end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_string_equal(fx_finding(&o.f, "one", NULL)->message, "true 2 inner!");
+	assert_string_equal(fx_finding(&o.f, "two", NULL)->message, "true 2 inner!");
+	const struct diag *dg = fx_diag(&o.d, "broken");
+	assert_non_null(dg);
+	assert_non_null(strstr(dg->file, "lib/broken.lua"));
+	assert_int_equal(dg->line, 2);
+	dg = fx_diag(&o.d, "missing");
+	assert_non_null(dg);
+	assert_non_null(strstr(dg->message, "module 'lib.nothing' not found"));
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+static void test_determinism(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "z.lua", POLICY_HEAD("{'aws_*'}")
+	         "  check = function(r) local out = {}\n"
+	         "    for k, v in pairs(r.values) do out[#out + 1] = { message = k } end\n"
+	         "    table.sort(out, function(a, b) return a.message < b.message end)\n"
+	         "    return out end }\n");
+	fx_write(root, "a.lua", POLICY_HEAD("{'aws_*'}") "  check = function(r) return r.address end }\n");
+	struct outcome o1, o2;
+	run_root(&o1, root, NULL);
+	run_root(&o2, root, NULL);
+	assert_true(o1.f.n > 5);
+	assert_int_equal(o1.f.n, o2.f.n);
+	assert_string_equal(o1.f.v[0].policy, "a"); /* policies run sorted by id */
+	for (size_t i = 0; i < o1.f.n; i++) {
+		assert_string_equal(o1.f.v[i].policy, o2.f.v[i].policy);
+		assert_string_equal(o1.f.v[i].message, o2.f.v[i].message);
+		assert_string_equal(o1.f.v[i].resource, o2.f.v[i].resource);
+	}
+	outcome_free(&o1);
+	outcome_free(&o2);
+	fx_rmrf(root);
+}
+
+/* The built-in pack loads cleanly, and an organisation policy replaces a built-in by id. */
+static void test_builtin_override(void **state)
+{
+	(void)state;
+	struct diags d = DIAGS_INIT;
+	struct engine_options opts = {.builtin = true};
+	struct engine *e = engine_new(&opts, &d);
+	fx_print_diags(&d);
+	assert_int_equal(diags_count(&d, DIAG_POLICY), 0);
+	size_t n = engine_policy_count(e);
+	assert_true(n > 0);
+	char *id = xstrdup(engine_policy(e, 0)->id);
+	assert_true(engine_policy(e, 0)->builtin);
+	engine_free(e);
+	diags_free(&d);
+
+	char *root = fx_root();
+	char *rel = xasprintf("%s.lua", id);
+	fx_write(root, rel, "return { title = 'Org', severity = 'low', description = 'D',\n"
+	         "  check = function() end }\n");
+	const char *dirs[1] = {root};
+	opts.policy_dirs = dirs;
+	opts.npolicy_dirs = 1;
+	e = engine_new(&opts, &d);
+	assert_int_equal(engine_policy_count(e), n);
+	assert_string_equal(engine_policy(e, 0)->id, id);
+	assert_false(engine_policy(e, 0)->builtin);
+	assert_string_equal(engine_policy(e, 0)->title, "Org");
+	engine_free(e);
+	diags_free(&d);
+	free(rel);
+	free(id);
+	fx_rmrf(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_result_forms),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_cannot_verify),
+		cmocka_unit_test(test_types_dispatch),
+		cmocka_unit_test(test_evaluate_model),
+		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_policy_info),
+		cmocka_unit_test(test_require),
+		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_builtin_override),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
