@@ -73,12 +73,13 @@ static struct model_resource *add_resource(struct plan_ctx *ctx, uint32_t e, con
 	struct model_resource *r = model_add_resource(ctx->m, ctx->input);
 	r->type = type;
 	r->name = name;
-	r->address = doc_strdup(doc, doc_get(doc, e, "address"), NULL);
-	if (!r->address)
-		r->address = xasprintf("%s%s%s.%s", module ? module : "", module ? "." : "", type, name);
 	r->mode = doc_strdup(doc, doc_get(doc, e, "mode"), NULL);
 	if (!r->mode)
 		r->mode = xstrdup("managed");
+	char *given = doc_strdup(doc, doc_get(doc, e, "address"), NULL);
+	r->address = region_complete_address(given, module, r->mode, type, name, doc,
+	                                     doc_get(doc, e, "index"));
+	free(given);
 	r->provider = doc_strdup(doc, doc_get(doc, e, "provider_name"), NULL);
 	r->cloud = region_cloud(r->provider) ? xstrdup(region_cloud(r->provider)) : NULL;
 	r->module = (module && *module) ? xstrdup(module) : NULL;

@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "model/region.h"
-#include "util/buf.h"
 #include "util/xalloc.h"
 
 struct state_ctx {
@@ -58,11 +57,11 @@ static void walk_module(struct state_ctx *ctx, uint32_t mod, unsigned depth)
 		struct model_resource *r = new_resource(ctx, e);
 		r->type = doc_strdup(doc, type, NULL);
 		r->name = doc_strdup(doc, name, NULL);
-		r->address = doc_strdup(doc, doc_get(doc, e, "address"), NULL);
-		if (!r->address)
-			r->address = xasprintf("%s%s%s.%s", module ? module : "", module ? "." : "",
-			                       r->type, r->name);
 		r->mode = doc_strdup(doc, doc_get(doc, e, "mode"), NULL);
+		char *given = doc_strdup(doc, doc_get(doc, e, "address"), NULL);
+		r->address = region_complete_address(given, module, r->mode, r->type, r->name, doc,
+		                                     doc_get(doc, e, "index"));
+		free(given);
 		r->provider = doc_strdup(doc, doc_get(doc, e, "provider_name"), NULL);
 		r->module = module ? xstrdup(module) : NULL;
 		r->values = doc_get(doc, e, "values");
@@ -96,29 +95,6 @@ static char *provider_of(const char *s)
 	return xstrdup(s);
 }
 
-/* "module.a.data.aws_x.y["k"]": the address of one instance. */
-static char *instance_address(const struct doc *doc, const struct model_resource *r,
-                              uint32_t key)
-{
-	struct buf b = BUF_INIT;
-	if (r->module)
-		buf_addf(&b, "%s.", r->module);
-	if (strcmp(r->mode, "data") == 0)
-		buf_adds(&b, "data.");
-	buf_addf(&b, "%s.%s", r->type, r->name);
-	size_t len;
-	char *text = doc_strdup(doc, key, &len);
-	if (text && doc_type(doc, key) == DOC_STRING) {
-		buf_adds(&b, "[\"");
-		buf_add_json_escaped(&b, text, len);
-		buf_adds(&b, "\"]");
-	} else if (text) {
-		buf_addf(&b, "[%s]", text);
-	}
-	free(text);
-	return buf_detach(&b);
-}
-
 static void add_instances(struct state_ctx *ctx, uint32_t res)
 {
 	const struct doc *doc = ctx->doc;
@@ -136,7 +112,8 @@ static void add_instances(struct state_ctx *ctx, uint32_t res)
 			r->mode = xstrdup("managed");
 		r->module = doc_strdup(doc, doc_get(doc, res, "module"), NULL);
 		r->provider = provider_of(provider);
-		r->address = instance_address(doc, r, doc_get(doc, e, "index_key"));
+		r->address = region_instance_address(r->module, r->mode, r->type, r->name, doc,
+		                                     doc_get(doc, e, "index_key"));
 		r->values = doc_get(doc, e, "attributes");
 		if (r->values == DOC_NONE)
 			r->values = doc_get(doc, e, "attributes_flat");

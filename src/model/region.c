@@ -56,14 +56,15 @@ bool region_aws_global_type(const char *type)
 	static const char *const prefixes[] = {
 		"aws_iam_", "aws_route53_", "aws_cloudfront_", "aws_organizations_",
 		"aws_budgets_", "aws_globalaccelerator_", "aws_shield_", "aws_waf_",
+		"aws_route53domains_",
 	};
-	if (!type)
+	/* Route 53 Resolver is regional. */
+	if (!type || strncmp(type, "aws_route53_resolver_", 21) == 0)
 		return false;
 	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
 		if (strncmp(type, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
 	}
-	/* Route 53 Resolver and Application Recovery Controller are regional. */
 	return false;
 }
 
@@ -565,6 +566,45 @@ void region_resolve(struct model_resource *r, const struct region_facts *f)
 	region_set(r, REGION_NONE, NULL, NULL);
 }
 
+/* ------------------------------------------------------------------ addresses */
+
+char *region_instance_address(const char *module, const char *mode, const char *type,
+                              const char *name, const struct doc *doc, uint32_t index)
+{
+	struct buf b = BUF_INIT;
+	if (module && *module)
+		buf_addf(&b, "%s.", module);
+	if (mode && strcmp(mode, "data") == 0)
+		buf_adds(&b, "data.");
+	buf_addf(&b, "%s.%s", type, name);
+	size_t len;
+	char *text = doc_strdup(doc, index, &len);
+	if (text && doc_type(doc, index) == DOC_STRING) {
+		buf_adds(&b, "[\"");
+		buf_add_json_escaped(&b, text, len);
+		buf_adds(&b, "\"]");
+	} else if (text) {
+		buf_addf(&b, "[%s]", text);
+	}
+	free(text);
+	return buf_detach(&b);
+}
+
+char *region_complete_address(const char *given, const char *module, const char *mode,
+                              const char *type, const char *name, const struct doc *doc,
+                              uint32_t index)
+{
+	size_t mlen = module ? strlen(module) : 0;
+	bool complete = given && *given;
+	if (complete && index != DOC_NONE)
+		complete = given[strlen(given) - 1] == ']';
+	if (complete && mlen > 0)
+		complete = strncmp(given, module, mlen) == 0 && given[mlen] == '.';
+	if (complete)
+		return xstrdup(given);
+	return region_instance_address(module, mode, type, name, doc, index);
+}
+
 /* ------------------------------------------------------------------ parents */
 
 char *region_reference_address(const char *ref, const char *module, bool allow_group)
@@ -578,7 +618,7 @@ char *region_reference_address(const char *ref, const char *module, bool allow_g
 	if (!allow_group && strncmp(p, "azurerm_resource_group.", 23) == 0)
 		return NULL;
 	const char *end = p + type_len + 1;
-	end += strcspn(end, ".[");
+	end += strcspn(end, ".[}");
 	while (*end == '[')
 		end = skip_index(end);
 	if (module && *module)

@@ -95,6 +95,18 @@ size_t region_tfconfig_parents(const struct region_tfconfig *c, uint32_t config,
  * allow_group (a resource group's location is not that of the resources in it). */
 char *region_reference_address(const char *ref, const char *module, bool allow_group);
 
+/* The address of a resource instance as Terraform writes it, the key parent references
+ * are resolved against: module (may be NULL) + "data." for data sources + type.name + the
+ * index ([0] for a number node, ["key"] for a string node; none for DOC_NONE). */
+char *region_instance_address(const char *module, const char *mode, const char *type,
+                              const char *name, const struct doc *doc, uint32_t index);
+/* given (the address an input wrote, or NULL) when it is complete, else the address built
+ * as above: Terraform 0.12.0 wrote module and count instances without their prefix and
+ * index. */
+char *region_complete_address(const char *given, const char *module, const char *mode,
+                              const char *type, const char *name, const struct doc *doc,
+                              uint32_t index);
+
 /* A resource that takes the region of another resource of the same input. */
 struct region_pending {
 	size_t resource; /* index into m->resources */
