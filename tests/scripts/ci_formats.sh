@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The CI reports validate against the official schemas: SARIF 2.1.0 (JSON Schema draft-04,
+# python3-jsonschema) and Ant's JUnit XSD (xmllint); GitHub workflow commands and the markdown
+# summary are well-formed. Checks the reporters' sample runs (test_report_ci --emit), then
+# `moongate check --format ...` over the examples, a policy error and an unparsable input.
+set -u
+src=${MOONGATE_SOURCE_DIR:?}
+bin=${MOONGATE_BIN:?}
+schemas=${MOONGATE_SHARED:-}/schemas
+sarif_schema=$schemas/sarif-schema-2.1.0.json
+junit_xsd=$schemas/junit.xsd
+check_py=$src/tests/scripts/ci_formats.py
+
+if [ ! -f "$sarif_schema" ] || [ ! -f "$junit_xsd" ]; then
+	echo "SKIPPED: the official schemas (../shared/schemas) are absent: SARIF and JUnit" \
+	     "output is NOT validated in this checkout" >&2
+	exit 77
+fi
+# Debian's python3 with python3-jsonschema (what make test-deps installs), else any python3.
+python=python3
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && python=/usr/bin/python3
+"$python" -c 'import jsonschema' 2>/dev/null ||
+	{ echo "ci_formats: python3-jsonschema is missing (make test-deps)" >&2; exit 1; }
+command -v xmllint >/dev/null || { echo "ci_formats: xmllint is missing (make test-deps)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+
+# validate KIND FILE [SARIF URI...]: JUnit now, the others queued for one python run
+jobs=$tmp/jobs
+: >"$jobs"
+validate() {
+	if [ "$1" = junit ]; then
+		xmllint --noout --schema "$junit_xsd" "$2" 2>"$tmp/xmllint.err" ||
+			{ cat "$tmp/xmllint.err" >&2; fail "$2 is not valid JUnit XML"; }
+	else
+		echo "$*" >>"$jobs"
+	fi
+}
+run_queued() {
+	"$python" "$check_py" "$sarif_schema" "$jobs" || fail "SARIF, GitHub or markdown checks"
+	: >"$jobs"
+}
+
+# 1. The reporters on hand-made runs (every escaping case) and on the built-in pack.
+emitter=$(dirname "$bin")/tests/test_report_ci
+if [ -x "$emitter" ]; then
+	mkdir "$tmp/emit"
+	if (cd "$src" && "$emitter" --emit "$tmp/emit"); then
+		for name in one mixed nasty engine; do
+			validate sarif "$tmp/emit/$name.sarif"
+			validate junit "$tmp/emit/$name.xml"
+			validate github "$tmp/emit/$name.txt"
+			validate markdown "$tmp/emit/$name.md"
+		done
+	else
+		fail "test_report_ci --emit failed"
+	fi
+else
+	fail "$emitter is not built"
+fi
+
+run_queued
+
+# 2. The command line.
+if ! "$bin" check --help 2>&1 | grep -q sarif; then
+	[ $failed = 0 ] || exit 1
+	echo "SKIPPED: 'moongate check' does not offer --format sarif yet; only the reporters'" \
+	     "own output was validated" >&2
+	exit 77
+fi
+
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' >"$tmp/broken.yaml"
+
+# run NAME EXPECTED_CODES URI ARGS...: every format over ARGS, exit code among EXPECTED_CODES
+run() {
+	local name=$1 codes=$2 uri=$3
+	shift 3
+	for fmt in sarif junit github markdown; do
+		local out="$tmp/$name.$fmt" rc
+		(cd "$src" && "$bin" check --no-config --format "$fmt" "$@") >"$out" 2>"$tmp/stderr"
+		rc=$?
+		case " $codes " in
+		*" $rc "*) ;;
+		*) cat "$tmp/stderr" >&2; fail "$name/$fmt: exit $rc, expected one of $codes"; continue ;;
+		esac
+		if [ "$fmt" = sarif ] && [ -n "$uri" ]; then
+			validate sarif "$out" "$uri"
+		else
+			validate "$fmt" "$out"
+		fi
+	done
+}
+
+run multi-cloud "0 1" examples/multi-cloud/plan.json examples/multi-cloud/plan.json
+run azure-openai "0 1" examples/azure-openai/plan.json examples/azure-openai/plan.json
+run aws-bedrock "0 1" examples/aws-bedrock/plan.json examples/aws-bedrock/plan.json
+run kubernetes "0 1" "" examples/kubernetes
+run policy-error "3" "" --no-builtin --policy tests/golden/policy-error/policies \
+	tests/golden/policy-error/plan.json
+run broken-input "2" "" "$tmp/broken.yaml"
+
+# An unparsable input is reported as a failed execution with its position.
+grep -q '"executionSuccessful": false' "$tmp/broken-input.sarif" ||
+	fail "broken input: executionSuccessful is not false"
+grep -q 'type="input-error"' "$tmp/broken-input.junit" || fail "broken input: no JUnit error case"
+grep -q '^::error file=.*broken.yaml,line=' "$tmp/broken-input.github" ||
+	fail "broken input: no ::error annotation with a line"
+
+# Several formats in one run, when the command line offers FORMAT=FILE.
+(cd "$src" && "$bin" check --no-config --format "sarif=$tmp/multi.sarif" \
+	--format "junit=$tmp/multi.xml" --format text examples/multi-cloud/plan.json) \
+	>"$tmp/multi.txt" 2>"$tmp/stderr"
+rc=$?
+if [ $rc = 2 ]; then
+	echo "note: --format FORMAT=FILE is not supported by this build: $(head -1 "$tmp/stderr")" >&2
+else
+	validate sarif "$tmp/multi.sarif"
+	validate junit "$tmp/multi.xml"
+	cmp -s "$tmp/multi.sarif" "$tmp/multi-cloud.sarif" ||
+		fail "--format sarif=FILE differs from --format sarif"
+fi
+
+run_queued
+exit $failed
