@@ -11,6 +11,8 @@
 # diff before committing); MOONGATE_GOLDEN_CASE=glob runs only the matching cases.
 set -u
 bin=${MOONGATE_BIN:?MOONGATE_BIN must name the moongate binary}
+case $bin in /*) ;; */*) bin=$PWD/$bin ;; esac
+[ -x "$bin" ] || { echo "'$bin' is not an executable moongate"; exit 1; }
 src=${MOONGATE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 root=$src/tests/golden
 update=${MOONGATE_GOLDEN_UPDATE:-0}
