@@ -26,6 +26,11 @@ fail() { echo "FAIL: $*" >&2; failed=1; }
 [ "$(command -v moongate)" = "$(cd "$(dirname "$bin")" && pwd)/moongate" ] ||
 	{ echo "moongate is not the built binary on PATH" >&2; exit 1; }
 
+# The shipped manifest and the documented configuration are what pre-commit expects.
+pre-commit validate-manifest "$src/.pre-commit-hooks.yaml" || fail ".pre-commit-hooks.yaml is invalid"
+pre-commit validate-config "$src/examples/ci/pre-commit-config.yaml" ||
+	fail "examples/ci/pre-commit-config.yaml is invalid"
+
 # The hook repository: this checkout's hook manifest at a pinned commit.
 hooks=$tmp/hooks
 git init -q "$hooks"
