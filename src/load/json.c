@@ -16,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/text.h"
 #include "util/xalloc.h"
 
 #define JSON_DEFAULT_MAX_DEPTH 512
+/* The tape is prefaulted this many nodes (about 1 MB) at a time as it fills. */
+#define JSON_PREFAULT_NODES (1u << 16)
 
 typedef const unsigned char *cursor;
 
@@ -32,6 +35,7 @@ struct frame {
 struct parser {
 	cursor base, end;        /* the source; *end is the terminating NUL */
 	struct doc *doc;         /* NULL when only validating */
+	uint32_t limit;          /* tape nodes usable before the next grow or prefault */
 	struct frame *stack;
 	size_t depth, stack_cap;
 	unsigned max_depth;
@@ -313,19 +317,29 @@ static inline cursor scan_literal(struct parser *ps, cursor p, const char *word)
 /* ------------------------------------------------------------------------------------- */
 /* the tape                                                                              */
 
+/* Makes room for more nodes: grows the array when full, then prefaults the next stretch of
+ * it and moves ps->limit to the end of that stretch. */
 __attribute__((noinline))
-static void grow_nodes(struct doc *doc)
+static void extend_nodes(struct parser *ps)
 {
-	size_t cap = doc->cap;
-	xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + 1, sizeof *doc->nodes);
-	doc->cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+	struct doc *doc = ps->doc;
+	if (doc->n == doc->cap) {
+		size_t cap = doc->cap;
+		xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + 1, sizeof *doc->nodes);
+		doc->cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+	}
+	uint32_t stop = doc->cap - doc->n > JSON_PREFAULT_NODES ? doc->n + JSON_PREFAULT_NODES
+	                                                        : doc->cap;
+	text_prefault(doc->nodes + doc->n, (size_t)(stop - doc->n) * sizeof *doc->nodes);
+	ps->limit = stop;
 }
 
-static inline uint32_t push_node(struct doc *doc, uint8_t type, uint8_t flags, uint32_t pos,
+static inline uint32_t push_node(struct parser *ps, uint8_t type, uint8_t flags, uint32_t pos,
                                  uint32_t text, uint32_t len)
 {
-	if (doc->n == doc->cap)
-		grow_nodes(doc);
+	struct doc *doc = ps->doc;
+	if (doc->n == ps->limit)
+		extend_nodes(ps);
 	uint32_t i = doc->n++;
 	struct doc_node *nd = &doc->nodes[i];
 	nd->type = type;
@@ -343,7 +357,7 @@ static inline void emit_scalar(struct parser *ps, uint8_t type, uint8_t flags, c
                                cursor text, cursor text_end)
 {
 	if (ps->doc)
-		push_node(ps->doc, type, flags, (uint32_t)(start - ps->base),
+		push_node(ps, type, flags, (uint32_t)(start - ps->base),
 		          (uint32_t)(text - ps->base), (uint32_t)(text_end - text));
 }
 
@@ -359,7 +373,7 @@ static inline bool open_frame(struct parser *ps, cursor p, bool object)
 	f->count = 0;
 	f->node = 0;
 	if (ps->doc)
-		f->node = push_node(ps->doc, object ? DOC_OBJECT : DOC_ARRAY, 0,
+		f->node = push_node(ps, object ? DOC_OBJECT : DOC_ARRAY, 0,
 		                    (uint32_t)(p - ps->base), 0, 0);
 	return true;
 }
@@ -536,6 +550,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	size_t len = doc->src.len;
 	doc->text = doc->src.data;
 	doc->n = 0;
+	doc->nroots = 0;
 	if (doc->cap < len / 16 + 16 && len < UINT32_MAX) {
 		/* pre-size: real plans hold about one node per 16-24 bytes */
 		size_t cap = doc->cap;

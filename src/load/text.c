@@ -4,6 +4,7 @@
  * Only regular files and stdin are read, so a FIFO or a device can never block or flood
  * the run; sizes are checked before reading.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "load/text.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +21,20 @@
 
 /* Offsets in the tape are 32-bit: text of 4 GiB or more cannot be represented. */
 #define TEXT_OFFSET_LIMIT ((uint64_t)UINT32_MAX)
+
+void text_prefault(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t page = 4096;
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+	if (len >= TEXT_PREFAULT_MIN && end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
 
 /* Formats a byte count for a message: "812 bytes", "3.5 KB", "2.1 GB", "1 GB". */
 static void format_size(uint64_t n, char *out, size_t outlen)
@@ -40,7 +56,7 @@ static void format_size(uint64_t n, char *out, size_t outlen)
 		snprintf(out, outlen, "%.1f %s", v, units[u]);
 }
 
-/* The size check shared by files and stdin; `what` is "file" or "input". */
+/* Refuses a file of `size` bytes over max_size or too big for 32-bit offsets. */
 static bool check_size(uint64_t size, size_t max_size, const char *what, char *err,
                        size_t errlen)
 {
@@ -54,6 +70,22 @@ static bool check_size(uint64_t size, size_t max_size, const char *what, char *e
 	}
 	if (size >= TEXT_OFFSET_LIMIT) {
 		snprintf(err, errlen, "%s is %s; files of 4 GB or more are not supported", what, have);
+		return false;
+	}
+	return true;
+}
+
+/* The same limits for a stream, whose total size is unknown while reading. */
+static bool check_stream_size(uint64_t size, size_t max_size, char *err, size_t errlen)
+{
+	char limit[32];
+	if (size > max_size) {
+		format_size(max_size, limit, sizeof limit);
+		snprintf(err, errlen, "standard input is over the %s limit (--max-file-size)", limit);
+		return false;
+	}
+	if (size >= TEXT_OFFSET_LIMIT) {
+		snprintf(err, errlen, "standard input is 4 GB or more, which is not supported");
 		return false;
 	}
 	return true;
@@ -78,7 +110,7 @@ static bool read_stream(int fd, size_t max_size, char **data, size_t *len, char 
 		if (got == 0)
 			break;
 		n += (size_t)got;
-		if (!check_size(n, max_size, "input", err, errlen)) {
+		if (!check_stream_size(n, max_size, err, errlen)) {
 			free(buf);
 			return false;
 		}
@@ -95,6 +127,7 @@ static bool read_exact(int fd, size_t size, char **data, size_t *len, char *err,
 {
 	char *buf = xmalloc(size + 1);
 	size_t n = 0;
+	text_prefault(buf, size);
 	while (n < size) {
 		ssize_t got = read(fd, buf + n, size - n);
 		if (got < 0 && errno == EINTR)

@@ -23,4 +23,13 @@ bool text_read(struct doc_source *src, const char *path, size_t max_size, char *
  * false with a message giving the byte offset, and leaves *data and *len unchanged. */
 bool text_decode(char **data, size_t *len, char *err, size_t errlen);
 
+/* Below this size text_prefault does nothing: page faults cost less than the call. */
+#define TEXT_PREFAULT_MIN ((size_t)1 << 20)
+
+/* Backs the pages of a large buffer that is about to be written with memory in one call
+ * (Linux MADV_POPULATE_WRITE), instead of one page fault per 4 KiB page; on virtual
+ * machines a fault can cost tens of microseconds, which made first-touch memory the main
+ * cost of reading and parsing a big plan. Advisory: does nothing where unsupported. */
+void text_prefault(void *p, size_t len);
+
 #endif
