@@ -10,13 +10,18 @@
 
 #include "cli/cli.h"
 #include "load/load.h"
+#include "report/github.h"
 #include "report/json.h"
+#include "report/junit.h"
+#include "report/markdown.h"
 #include "report/report.h"
+#include "report/sarif.h"
 #include "report/text.h"
+#include "util/xalloc.h"
 
 struct check_opts {
 	struct setup_options setup;
-	const char *format;
+	struct option_list formats; /* FORMAT or FORMAT=FILE, repeatable */
 	const char *output;
 	const char *fail_on;
 	const char *color;
@@ -24,33 +29,38 @@ struct check_opts {
 	bool quiet;
 };
 
-static const char *const format_names[] = {"text", "json", NULL};
 static const char *const fail_on_names[] = {"info", "low", "medium", "high", "critical", "never",
                                             NULL};
 static const char *const color_names[] = {"auto", "always", "never", NULL};
 
-/* The reporters, one per --format value (same order as format_names). */
+/* The reporters, one per --format value. */
 static const struct {
 	const char *name;
 	report_write_fn write;
 } reporters[] = {
 	{"text", report_text_write},
 	{"json", report_json_write},
+	{"sarif", report_sarif_write},
+	{"junit", report_junit_write},
+	{"github", report_github_write},
+	{"markdown", report_markdown_write},
 };
+
+#define NREPORTERS (sizeof reporters / sizeof reporters[0])
 
 #define CHECK_OPT(field) offsetof(struct check_opts, field)
 
 const struct option cli_check_options[] = {
-	{"format", 'f', OPTION_STRING, CHECK_OPT(format), "FORMAT", format_names,
-	 "report format: text (default) or json"},
+	{"format", 'f', OPTION_LIST, CHECK_OPT(formats), "FORMAT[=FILE]", NULL,
+	 "text (default), json, sarif, junit, github or markdown; repeatable with =FILE"},
 	{"output", 'o', OPTION_STRING, CHECK_OPT(output), "FILE", NULL,
 	 "write the report to FILE instead of standard output"},
 	{"fail-on", 0, OPTION_STRING, CHECK_OPT(fail_on), "SEVERITY", fail_on_names,
 	 "exit 1 on findings at or above SEVERITY, or never (default low)"},
 	{"color", 0, OPTION_STRING, CHECK_OPT(color), "WHEN", color_names,
-	 "colour the text report: auto (default, terminal only, NO_COLOR), always, never"},
+	 "colour text: auto (default: on a terminal, unless NO_COLOR), always, never"},
 	{"config", 'c', OPTION_STRING, CHECK_OPT(setup.config), "FILE", NULL,
-	 "read settings from FILE instead of the .moongate.yaml found from here"},
+	 "use FILE instead of the .moongate.yaml found from here"},
 	{"no-config", 0, OPTION_FLAG, CHECK_OPT(setup.no_config), NULL, NULL,
 	 "read no config file"},
 	{"policy", 'p', OPTION_LIST, CHECK_OPT(setup.policy_dirs), "DIR", NULL,
@@ -66,6 +76,12 @@ const struct option cli_check_options[] = {
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
+/* Where one report goes: a reporter, and a file or standard output (path NULL). */
+struct report_target {
+	report_write_fn write;
+	const char *path; /* points into argv */
+};
+
 /* Everything one run holds; check_run_free releases it. */
 struct check_run {
 	struct config config;
@@ -74,8 +90,9 @@ struct check_run {
 	struct findings findings;
 	struct diags diags;
 	struct load_options load;
+	struct report_target *targets;
+	size_t ntargets;
 	int fail_on;
-	bool color;
 };
 
 static int fail_on_value(const struct check_opts *o, const struct config *cfg)
@@ -88,13 +105,13 @@ static int fail_on_value(const struct check_opts *o, const struct config *cfg)
 	return cfg->fail_on >= 0 ? cfg->fail_on : SEV_LOW;
 }
 
-/* auto: colour only when the report goes to a terminal and NO_COLOR is unset or empty. */
-static bool use_color(const struct check_opts *o)
+/* auto: colour only on a terminal, when NO_COLOR is unset or empty and TERM is not dumb. */
+static bool use_color(const struct check_opts *o, const char *path)
 {
 	const char *when = o->color ? o->color : "auto";
 	if (strcmp(when, "always") == 0)
 		return true;
-	if (strcmp(when, "never") == 0 || o->output)
+	if (strcmp(when, "never") == 0 || path)
 		return false;
 	const char *no_color = getenv("NO_COLOR");
 	const char *term = getenv("TERM");
@@ -111,31 +128,81 @@ static size_t enabled_policies(const struct engine *e)
 	return n;
 }
 
-static report_write_fn reporter_for(const char *format)
+static const char *reporter_name_at(const void *ctx, size_t i)
 {
-	for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++) {
-		if (strcmp(reporters[i].name, format) == 0)
-			return reporters[i].write;
-	}
-	return report_text_write;
+	(void)ctx;
+	return reporters[i].name;
 }
 
-/* Writes the report to --output or stdout; a file that cannot be written is a usage error. */
-static void emit(const struct check_opts *o, const struct buf *report, struct diags *d)
+/* Turns one --format value, FORMAT or FORMAT=FILE, into a target; plain formats go to
+ * --output (or standard output). */
+static bool add_target(const char *value, const char *output, struct check_run *run,
+                       struct diags *d)
 {
-	if (!o->output) {
+	const char *eq = strchr(value, '=');
+	size_t len = eq ? (size_t)(eq - value) : strlen(value);
+	size_t i = 0;
+	while (i < NREPORTERS && !(strlen(reporters[i].name) == len &&
+	                           strncmp(reporters[i].name, value, len) == 0))
+		i++;
+	if (i < NREPORTERS && eq && !eq[1]) {
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "'--format %s' needs a file after '='",
+		          value);
+		return false;
+	}
+	if (i == NREPORTERS) {
+		char *name = xstrndup(value, len);
+		const char *s = options_suggest(name, reporter_name_at, NULL, NREPORTERS);
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
+		          "unknown format '%s'%s%s%s: expected text, json, sarif, junit, github or "
+		          "markdown", name, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		free(name);
+		return false;
+	}
+	run->targets[run->ntargets].write = reporters[i].write;
+	run->targets[run->ntargets++].path = eq ? eq + 1 : output;
+	return true;
+}
+
+/* The report targets of --format and --output: text to standard output by default, and at
+ * most one format without its own file. */
+static bool parse_targets(const struct check_opts *o, struct check_run *run, struct diags *d)
+{
+	const struct option_list *f = &o->formats;
+	size_t plain = 0;
+	run->targets = xcalloc(f->n ? f->n : 1, sizeof *run->targets);
+	if (f->n == 0)
+		return add_target("text", o->output, run, d);
+	for (size_t i = 0; i < f->n; i++) {
+		if (!add_target(f->v[i], o->output, run, d))
+			return false;
+		plain += strchr(f->v[i], '=') == NULL;
+	}
+	if (plain > 1) {
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
+		          "only one --format can go to %s; give the others as FORMAT=FILE",
+		          o->output ? "--output" : "standard output");
+		return false;
+	}
+	return true;
+}
+
+/* Writes a report to its file or stdout; a file that cannot be written is a usage error. */
+static void emit(const char *path, const struct buf *report, struct diags *d)
+{
+	if (!path) {
 		fwrite(buf_str(report), 1, report->len, stdout);
 		return;
 	}
-	FILE *f = fopen(o->output, "wb");
+	FILE *f = fopen(path, "wb");
 	if (!f) {
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", o->output,
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
 		          strerror(errno));
 		return;
 	}
 	size_t written = fwrite(buf_str(report), 1, report->len, f);
 	if (fclose(f) != 0 || written != report->len)
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", o->output,
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
 		          strerror(errno));
 }
 
@@ -145,12 +212,15 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 		.findings = &run->findings, .diags = &run->diags, .engine = run->engine,
 		.model = &run->model, .files = run->model.ninputs,
 		.resources = run->model.nresources, .policies = enabled_policies(run->engine),
-		.fail_on = run->fail_on, .color = run->color,
+		.fail_on = run->fail_on,
 	};
-	struct buf out = BUF_INIT;
-	reporter_for(o->format ? o->format : "text")(&ctx, &out);
-	emit(o, &out, d);
-	buf_free(&out);
+	for (size_t i = 0; i < run->ntargets; i++) {
+		struct buf out = BUF_INIT;
+		ctx.color = use_color(o, run->targets[i].path);
+		run->targets[i].write(&ctx, &out);
+		emit(run->targets[i].path, &out, d);
+		buf_free(&out);
+	}
 }
 
 /* Loads the inputs and runs the policies; without an engine (a config error) nothing runs. */
@@ -197,6 +267,7 @@ static void check_run_free(struct check_run *run)
 	findings_free(&run->findings);
 	diags_free(&run->diags);
 	config_free(&run->config);
+	free(run->targets);
 }
 
 /* Checks the option values the table cannot (sizes, seconds): a usage error stops the run
@@ -209,6 +280,8 @@ static bool valid_values(const struct check_opts *o, struct check_run *run, int 
 		setup_size(o->max_file_size, &run->load.max_file_size, &d, "max-file-size");
 	if (o->setup.policy_timeout)
 		setup_timeout(o->setup.policy_timeout, &seconds, &d);
+	if (d.n == 0)
+		parse_targets(o, run, &d);
 	cli_print_diags(&d, false);
 	bool ok = d.n == 0;
 	diags_free(&d);
@@ -229,7 +302,6 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
 		run.fail_on = fail_on_value(&o, &run.config);
-		run.color = use_color(&o);
 		evaluate(&run, &paths);
 		cli_print_diags(&run.diags, o.quiet);
 		report(&o, &run, &late);
@@ -240,5 +312,6 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	check_run_free(&run);
 	option_list_free(&paths);
 	option_list_free(&o.setup.policy_dirs);
+	option_list_free(&o.formats);
 	return rc;
 }

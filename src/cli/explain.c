@@ -13,7 +13,7 @@ struct explain_opts {
 
 const struct option cli_explain_options[] = {
 	{"config", 'c', OPTION_STRING, EXPLAIN_OPT(setup.config), "FILE", NULL,
-	 "read settings from FILE instead of the .moongate.yaml found from here"},
+	 "use FILE instead of the .moongate.yaml found from here"},
 	{"no-config", 0, OPTION_FLAG, EXPLAIN_OPT(setup.no_config), NULL, NULL,
 	 "read no config file"},
 	{"policy", 'p', OPTION_LIST, EXPLAIN_OPT(setup.policy_dirs), "DIR", NULL,

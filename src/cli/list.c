@@ -19,7 +19,7 @@ const struct option cli_list_options[] = {
 	{"format", 'f', OPTION_STRING, LIST_OPT(format), "FORMAT", format_names,
 	 "output format: text (default) or json"},
 	{"config", 'c', OPTION_STRING, LIST_OPT(setup.config), "FILE", NULL,
-	 "read settings from FILE instead of the .moongate.yaml found from here"},
+	 "use FILE instead of the .moongate.yaml found from here"},
 	{"no-config", 0, OPTION_FLAG, LIST_OPT(setup.no_config), NULL, NULL, "read no config file"},
 	{"policy", 'p', OPTION_LIST, LIST_OPT(setup.policy_dirs), "DIR", NULL,
 	 "load policies from DIR too (repeatable)"},
