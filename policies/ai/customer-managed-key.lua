@@ -29,29 +29,35 @@ local function check_attr(out, r, spec)
   if v == nil or v == "" then util.add(out, missing(r, spec[1], spec[2])) end
 end
 
--- Account ids that an azurerm_cognitive_account_customer_managed_key names; `unknown` when
--- one of them is only known after apply.
+-- Keys declared as azurerm_cognitive_account_customer_managed_key: the account ids they name,
+-- and the places (file and module) of keys whose account id is known only after apply. Such a
+-- key is taken to be for an account of the same file and module: it makes that account's
+-- check "cannot verify" instead of a finding.
+local function place(r)
+  return tostring(r.file) .. "|" .. tostring(r.module)
+end
+
 local function cmk_accounts(model)
-  local ids, unknown = {}, false
+  local ids, pending = {}, {}
   for _, k in ipairs(model.by_type("azurerm_cognitive_account_customer_managed_key")) do
     local id = k.values.cognitive_account_id
-    if type(id) == "string" then ids[id] = true else unknown = true end
+    if type(id) == "string" then ids[id] = true else pending[place(k)] = true end
   end
-  return ids, unknown
+  return ids, pending
 end
 
 local function azure_accounts(out, model)
-  local ids, unknown = cmk_accounts(model)
+  local ids, pending = cmk_accounts(model)
   for _, r in ipairs(model.by_type("azurerm_cognitive_account")) do
     local v = r.values
     local inline = v.customer_managed_key
     if util.unknown(inline) then
       util.add(out, cannot(r, "customer_managed_key"))
     elseif not util.first(inline) and not (type(v.id) == "string" and ids[v.id]) then
-      if unknown then
+      if pending[place(r)] then
         local f = moongate.cannot_verify(r.address .. ": no customer_managed_key block, and an "
-          .. "azurerm_cognitive_account_customer_managed_key names an account known only after apply",
-          "customer_managed_key")
+          .. "azurerm_cognitive_account_customer_managed_key beside it names an account known "
+          .. "only after apply", "customer_managed_key")
         f.resource = r
         util.add(out, f)
       else

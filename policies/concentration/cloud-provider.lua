@@ -89,7 +89,7 @@ workloads, or raise max_share knowingly (a single-cloud estate is a decision to 
     local parts, hhi, top = summary(totals, total)
     local share = totals[top] / total
     if share <= (tonumber(p.max_share) or 1) then return nil end
-    return string.format("%s holds %s of %d weighted cloud resources, above max_share %s: %s; "
+    return string.format("%s holds %s of %d cloud resources by weight, above max_share %s: %s; "
       .. "HHI %.0f, effective number of vendors %.1f", vendors[top], util.pct(share), n,
       util.pct(tonumber(p.max_share)), table.concat(parts, ", "), hhi, 10000 / hhi)
   end,

@@ -36,9 +36,22 @@ local function image_cloud(r)
   return found
 end
 
+-- The cloud of the images of every Kubernetes workload in the input, when it is one cloud.
+local function workloads_cloud(model)
+  local found
+  for _, r in ipairs(util.by_types(model, util.sorted_keys(settings.workload_kinds))) do
+    local c = image_cloud(r)
+    if c then
+      if found and found ~= c then return nil end
+      found = c
+    end
+  end
+  return found
+end
+
 local function sender_cloud(r, model, ctx)
   if r.cloud == "aws" or r.cloud == "azure" or r.cloud == "gcp" then return r.cloud end
-  return cluster_cloud(model, ctx) or image_cloud(r)
+  return cluster_cloud(model, ctx) or image_cloud(r) or workloads_cloud(model)
 end
 
 local function message(r, from, s, h)

@@ -140,7 +140,9 @@ local function gcs(out, scope, model)
         .. (i - 1), r.address .. " stores data in")
     end
     local loc = v.location
-    if #locs == 0 and type(loc) == "string" and regions.gcp_multi[loc:lower()] then
+    -- a multi-region that is the bucket's resolved region is allowed-regions' finding
+    local own = r.region_state == "known" and type(loc) == "string" and r.region:lower() == loc:lower()
+    if #locs == 0 and not own and type(loc) == "string" and regions.gcp_multi[loc:lower()] then
       residency.check(out, scope, r, "gcp", loc, "location", r.address .. " stores data in")
     end
   end
