@@ -64,7 +64,27 @@ fi
 
 run_queued
 
-# 2. The command line.
+# 2. What ships with them: `cmake --install` puts the binary, the man page and the bash
+# completion in place; both document every format; the man page formats cleanly.
+build=$(dirname "$bin")
+if [ -f "$build/cmake_install.cmake" ]; then
+	cmake --install "$build" --prefix "$tmp/prefix" >/dev/null || fail "cmake --install failed"
+	for f in bin/moongate share/man/man1/moongate.1 share/bash-completion/completions/moongate; do
+		[ -f "$tmp/prefix/$f" ] || fail "cmake --install did not install $f"
+	done
+fi
+for fmt in text json sarif junit github markdown; do
+	grep -q "^\.BR* $fmt" "$src/docs/moongate.1" || fail "moongate.1 does not document --format $fmt"
+	grep -q "formats=.*\b$fmt\b" "$src/contrib/bash-completion/moongate" ||
+		fail "the bash completion does not offer --format $fmt"
+done
+if command -v groff >/dev/null; then
+	warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$src/docs/moongate.1" 2>&1)
+	[ -z "$warnings" ] || fail "moongate.1: $warnings"
+fi
+bash -n "$src/contrib/bash-completion/moongate" || fail "the bash completion has syntax errors"
+
+# 3. The command line.
 if ! "$bin" check --help 2>&1 | grep -q sarif; then
 	[ $failed = 0 ] || exit 1
 	echo "SKIPPED: 'moongate check' does not offer --format sarif yet; only the reporters'" \

@@ -30,6 +30,11 @@ fail() { echo "FAIL: $*" >&2; failed=1; }
 pre-commit validate-manifest "$src/.pre-commit-hooks.yaml" || fail ".pre-commit-hooks.yaml is invalid"
 pre-commit validate-config "$src/examples/ci/pre-commit-config.yaml" ||
 	fail "examples/ci/pre-commit-config.yaml is invalid"
+# docs/ci.md's copy-paste configuration (the yaml block that starts with repos:) too
+awk '/^```yaml$/ { inblock = 1; first = 1; keep = 0; next } /^```$/ { inblock = 0 }
+     inblock { if (first) { keep = /^repos:/; first = 0 } if (keep) print }' "$src/docs/ci.md" >"$tmp/doc-config.yaml"
+grep -q '^repos:' "$tmp/doc-config.yaml" && pre-commit validate-config "$tmp/doc-config.yaml" ||
+	fail "the .pre-commit-config.yaml in docs/ci.md is invalid"
 
 # The hook repository: this checkout's hook manifest at a pinned commit.
 hooks=$tmp/hooks
