@@ -72,7 +72,7 @@ esc=$'\033['
 text() {
 	(cd "$case_dir" && "$bin" check --no-config --no-builtin --policy policies "$@" plan.json 2>/dev/null)
 }
-[[ $(env -u NO_COLOR text) != *"$esc"* ]] || fail "colour through a pipe with --color auto"
+[[ $(unset NO_COLOR; text) != *"$esc"* ]] || fail "colour through a pipe with --color auto"
 [[ $(NO_COLOR=1 text --color always) == *"$esc"* ]] || fail "no colour with --color always"
 [[ $(text --color never) != *"$esc"* ]] || fail "colour with --color never"
 if command -v script >/dev/null 2>&1; then
