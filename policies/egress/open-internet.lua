@@ -147,7 +147,7 @@ local function k8s_ports_allowed(rule, allow)
 end
 
 checks.NetworkPolicy = function(out, r, allow)
-  local spec = settings.k8s_doc(r).spec or {}
+  local spec = util.tbl(settings.k8s_doc(r).spec)
   for i, rule in ipairs(util.blocks(spec.egress)) do
     local prefix = "spec.egress." .. (i - 1)
     if not k8s_ports_allowed(rule, allow) then
@@ -167,7 +167,7 @@ end
 
 -- Namespaces with workloads and no NetworkPolicy restricting egress.
 local function restricts_egress(np)
-  local spec = settings.k8s_doc(np).spec or {}
+  local spec = util.tbl(settings.k8s_doc(np).spec)
   for _, t in ipairs(util.strings(spec.policyTypes)) do
     if t == "Egress" then return true end
   end

@@ -99,8 +99,11 @@ function M.ecs_containers(r)
   if type(s) ~= "string" then return {} end
   local defs, err = moongate.json_decode(s)
   if defs == nil then return nil, err end
-  if type(defs) ~= "table" then return {} end
-  return defs
+  local out = {}
+  for _, d in ipairs(util.tbl(defs)) do
+    if type(d) == "table" then out[#out + 1] = d end
+  end
+  return out
 end
 
 local function ecs_settings(out, r)

@@ -6,12 +6,21 @@ function M.unknown(v)
   return moongate.is_unknown(v)
 end
 
+-- v when it is a table (not the unknown sentinel), else an empty table.
+function M.tbl(v)
+  if type(v) ~= "table" or M.unknown(v) then return {} end
+  return v
+end
+
 -- A Terraform nested block is a list of objects in plan JSON; YAML or hand-written inputs may
--- give a single object. Returns a list (empty for nil or unknown).
+-- give a single object. Returns a list (empty for nil or unknown); elements that are not
+-- objects become empty tables, so indexes (and paths) stay those of the input.
 function M.blocks(v)
   if type(v) ~= "table" or M.unknown(v) then return {} end
-  if v[1] ~= nil or next(v) == nil then return v end
-  return { v }
+  if v[1] == nil and next(v) ~= nil then return { v } end
+  local out = {}
+  for i, x in ipairs(v) do out[i] = M.tbl(x) end
+  return out
 end
 
 -- The first object of a nested block, or nil.
