@@ -30,6 +30,18 @@ bool cli_parse_args(const struct cli_command *cmd, int argc, char **argv, void *
 	return r == OPTIONS_OK;
 }
 
+/* Writes s to stderr with control characters other than newline and tab shown as \xHH:
+ * messages quote input text, which must not drive the terminal. */
+static void put_safe(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
 void cli_print_diags(const struct diags *d, bool quiet)
 {
 	for (size_t i = 0; i < d->n; i++) {
@@ -37,7 +49,9 @@ void cli_print_diags(const struct diags *d, bool quiet)
 		if (quiet && dg->kind == DIAG_WARNING)
 			continue;
 		char *line = diag_format(dg);
-		fprintf(stderr, "%s%s\n", dg->file ? "" : "moongate: ", line);
+		fputs(dg->file ? "" : "moongate: ", stderr);
+		put_safe(line);
+		fputc('\n', stderr);
 		free(line);
 	}
 }

@@ -18,6 +18,20 @@ static const char *const severity_colors[SEV_COUNT] = {
 	"\033[1;35m", /* critical: bold magenta */
 };
 
+void report_text_add_safe(struct buf *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			buf_adds(out, "\\n");
+		else if (*p == '\t')
+			buf_adds(out, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_addf(out, "\\x%02x", *p);
+		else
+			buf_addc(out, (char)*p);
+	}
+}
+
 static bool same_file(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -31,7 +45,7 @@ static void write_location(const struct finding *f, bool color, struct buf *out)
 		return;
 	if (color)
 		buf_adds(out, ANSI_BOLD);
-	buf_adds(out, f->file);
+	report_text_add_safe(out, f->file);
 	if (f->line)
 		buf_addf(out, ":%u", f->line);
 	if (f->line && f->column)
@@ -49,10 +63,14 @@ static void write_finding(const struct finding *f, bool color, struct buf *out)
 		buf_adds(out, sev);
 	if (f->cannot_verify)
 		buf_adds(out, " (cannot verify)");
-	buf_addf(out, " [%s] ", f->policy ? f->policy : "?");
-	if (f->resource)
-		buf_addf(out, "%s: ", f->resource);
-	buf_adds(out, f->message ? f->message : "");
+	buf_adds(out, " [");
+	report_text_add_safe(out, f->policy ? f->policy : "?");
+	buf_adds(out, "] ");
+	if (f->resource) {
+		report_text_add_safe(out, f->resource);
+		buf_adds(out, ": ");
+	}
+	report_text_add_safe(out, f->message ? f->message : "");
 	buf_addc(out, '\n');
 }
 

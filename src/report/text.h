@@ -8,5 +8,8 @@
 #include "report/report.h"
 
 void report_text_write(const struct report_ctx *ctx, struct buf *out);
+/* Appends s with control characters made visible (\n, \t, \x1b): a line stays one line,
+ * and text from inputs or policies cannot drive the terminal. */
+void report_text_add_safe(struct buf *out, const char *s);
 
 #endif
