@@ -33,7 +33,10 @@ struct config {
 	size_t npolicies;
 	uint32_t waivers;        /* the waivers sequence, kept for governance, or DOC_NONE */
 	uint32_t root;           /* the document's root object, or DOC_NONE */
+	char *baseline;          /* baseline file resolved against the config's directory, or NULL */
 };
+
+#define CONFIG_MAX_SIZE ((size_t)16 << 20) /* a larger config file is refused */
 
 void config_init(struct config *c);
 /* Reads and validates path into c. Errors go to d (DIAG_USAGE) with file:line:column; returns
