@@ -67,6 +67,23 @@ run_json -o "$out_dir/c.json" >/dev/null
 cmp -s "$out_dir/a.json" "$out_dir/b.json" || fail "two JSON reports of one input differ"
 cmp -s "$out_dir/a.json" "$out_dir/c.json" || fail "--output differs from standard output"
 
+# One option, every spelling: --name value, --name=value, -x value, -xvalue, after operands.
+spellings=("--format json" "--format=json" "-f json" "-fjson")
+for spelling in "${spellings[@]}"; do
+	# shellcheck disable=SC2086
+	run_json_args=$(cd "$case_dir" && "$bin" check --no-config --no-builtin --policy policies \
+		plan.json $spelling 2>/dev/null)
+	[ "$run_json_args" = "$(cat "$out_dir/a.json")" ] || fail "'$spelling' after the path differs"
+done
+# "--" ends the options: what follows is a path, even when it starts with "-".
+err=$(cd "$case_dir" && "$bin" check --no-config --no-builtin -- --format 2>&1 >/dev/null)
+rc=$?
+[ $rc = 2 ] || fail "'-- --format' exited $rc, expected 2 (no such file)"
+[[ $err == --format:* ]] || fail "'-- --format' was not taken for a path: $err"
+# A mistyped command is not taken for a missing file.
+err=$("$bin" lsit 2>&1)
+[[ $err == *"did you mean 'list'"* ]] || fail "no suggestion for 'lsit': $err"
+
 # Colour: never through a pipe with auto; on a terminal unless NO_COLOR; always when asked.
 esc=$'\033['
 text() {
