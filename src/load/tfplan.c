@@ -149,21 +149,38 @@ static void walk_module(struct plan_ctx *ctx, uint32_t mod, unsigned depth)
 		walk_module(ctx, c, depth + 1);
 }
 
+struct by_address {
+	const char *address;
+	size_t resource;
+};
+
+static int by_address_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct by_address *)a)->address,
+	              ((const struct by_address *)b)->address);
+}
+
 /* Links each resource_drift entry to the resource with the same address. */
 static void link_drift(struct plan_ctx *ctx, size_t first)
 {
 	const struct doc *doc = ctx->doc;
 	uint32_t list = doc_get(doc, ctx->root, "resource_drift");
+	size_t n = ctx->m->nresources - first;
+	if (doc_first(doc, list) == DOC_NONE || n == 0)
+		return;
+	struct by_address *index = xcalloc(n, sizeof *index);
+	for (size_t i = 0; i < n; i++)
+		index[i] = (struct by_address){ctx->m->resources[first + i].address, first + i};
+	qsort(index, n, sizeof *index, by_address_cmp);
 	for (uint32_t e = doc_first(doc, list); e != DOC_NONE; e = doc_next(doc, list, e)) {
-		uint32_t addr = doc_get(doc, e, "address");
-		for (size_t i = first; addr != DOC_NONE && i < ctx->m->nresources; i++) {
-			struct model_resource *r = &ctx->m->resources[i];
-			if (r->drift == DOC_NONE && doc_streq(doc, addr, r->address)) {
-				r->drift = e;
-				break;
-			}
-		}
+		struct by_address want = {doc_strdup(doc, doc_get(doc, e, "address"), NULL), 0};
+		const struct by_address *hit =
+			want.address ? bsearch(&want, index, n, sizeof *index, by_address_cmp) : NULL;
+		if (hit && ctx->m->resources[hit->resource].drift == DOC_NONE)
+			ctx->m->resources[hit->resource].drift = e;
+		free((char *)want.address);
 	}
+	free(index);
 }
 
 void tfplan_normalise(struct model *m, size_t input, uint32_t root)
@@ -182,4 +199,5 @@ void tfplan_normalise(struct model *m, size_t input, uint32_t root)
 	link_drift(&ctx, first);
 	region_resolve_parents(m, first, m->nresources - first, ctx.pending, ctx.npending);
 	free(ctx.pending);
+	region_tfconfig_free(&ctx.config);
 }

@@ -219,13 +219,83 @@ static uint32_t get_slice(const struct doc *doc, uint32_t obj, struct slice key)
 
 /* ------------------------------------------------------------------ plan configuration */
 
+/* One configuration resource, keyed "a.b|managed|aws_x|name" (module call names, mode,
+ * type, name). */
+struct region_tfconfig_entry {
+	char *key;
+	uint32_t node;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct region_tfconfig_entry *)a)->key,
+	              ((const struct region_tfconfig_entry *)b)->key);
+}
+
+static char *config_key(const struct slice *names, size_t depth, const char *mode,
+                        const char *type, const char *name)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < depth; i++)
+		buf_addf(&b, "%s%.*s", i ? "." : "", (int)names[i].n, names[i].s);
+	buf_addf(&b, "|%s|%s|%s", mode ? mode : "managed", type, name);
+	return buf_detach(&b);
+}
+
+/* Adds the resources of module object mod (reached through names[0, depth)) and of the
+ * modules it calls. Names point into the document's text (keys are never escaped here:
+ * escaped ones are skipped). */
+static void index_module(struct region_tfconfig *c, size_t *cap, uint32_t mod,
+                         struct slice *names, size_t depth)
+{
+	const struct doc *doc = c->doc;
+	uint32_t list = doc_get(doc, mod, "resources");
+	for (uint32_t e = doc_first(doc, list); e != DOC_NONE; e = doc_next(doc, list, e)) {
+		char *mode = doc_strdup(doc, doc_get(doc, e, "mode"), NULL);
+		char *type = doc_strdup(doc, doc_get(doc, e, "type"), NULL);
+		char *name = doc_strdup(doc, doc_get(doc, e, "name"), NULL);
+		if (type && name) {
+			xgrow((void **)&c->index, cap, c->nindex + 1, sizeof *c->index);
+			c->index[c->nindex].key = config_key(names, depth, mode, type, name);
+			c->index[c->nindex++].node = e;
+		}
+		free(mode);
+		free(type);
+		free(name);
+	}
+	uint32_t calls = doc_get(doc, mod, "module_calls");
+	if (depth >= MAX_MODULE_DEPTH || calls == DOC_NONE || doc_type(doc, calls) != DOC_OBJECT)
+		return;
+	for (uint32_t k = doc_first(doc, calls); k != DOC_NONE; k = doc_next(doc, calls, k + 1)) {
+		const struct doc_node *nd = doc_node(doc, k);
+		if (nd->flags & DOC_ESCAPED)
+			continue;
+		names[depth] = (struct slice){doc->text + nd->text, nd->len};
+		index_module(c, cap, doc_get(doc, k + 1, "module"), names, depth + 1);
+	}
+}
+
 void region_tfconfig_init(struct region_tfconfig *c, const struct doc *doc, uint32_t plan)
 {
+	memset(c, 0, sizeof *c);
 	c->doc = doc;
 	c->variables = doc_get(doc, plan, "variables");
 	uint32_t conf = doc_get(doc, plan, "configuration");
 	c->provider_config = doc_get(doc, conf, "provider_config");
 	c->root_module = doc_get(doc, conf, "root_module");
+	struct slice names[MAX_MODULE_DEPTH];
+	size_t cap = 0;
+	index_module(c, &cap, c->root_module, names, 0);
+	qsort(c->index, c->nindex, sizeof *c->index, entry_cmp);
+}
+
+void region_tfconfig_free(struct region_tfconfig *c)
+{
+	for (size_t i = 0; i < c->nindex; i++)
+		free(c->index[i].key);
+	free(c->index);
+	c->index = NULL;
+	c->nindex = 0;
 }
 
 /* The module object at names[0, depth); *call receives the module call that made it
@@ -247,17 +317,11 @@ uint32_t region_tfconfig_resource(const struct region_tfconfig *c, const char *m
 {
 	struct slice names[MAX_MODULE_DEPTH];
 	size_t depth = module_names(module, names, MAX_MODULE_DEPTH);
-	uint32_t call;
-	uint32_t list = doc_get(c->doc, module_at(c, names, depth, &call), "resources");
-	for (uint32_t e = doc_first(c->doc, list); e != DOC_NONE; e = doc_next(c->doc, list, e)) {
-		uint32_t m = doc_get(c->doc, e, "mode");
-		if (m != DOC_NONE && mode && !doc_streq(c->doc, m, mode))
-			continue;
-		if (doc_streq(c->doc, doc_get(c->doc, e, "type"), type) &&
-		    doc_streq(c->doc, doc_get(c->doc, e, "name"), name))
-			return e;
-	}
-	return DOC_NONE;
+	struct region_tfconfig_entry want = {config_key(names, depth, mode, type, name), 0};
+	const struct region_tfconfig_entry *hit =
+		bsearch(&want, c->index, c->nindex, sizeof *c->index, entry_cmp);
+	free(want.key);
+	return hit ? hit->node : DOC_NONE;
 }
 
 /* The single variable name all references of expr point at ("var.region" -> "region"), as

@@ -58,9 +58,14 @@ struct region_tfconfig {
 	uint32_t variables;       /* top-level "variables" (name -> {"value": ...}) */
 	uint32_t provider_config; /* configuration.provider_config */
 	uint32_t root_module;     /* configuration.root_module */
+	struct region_tfconfig_entry *index; /* configuration resources by module/mode/type/name */
+	size_t nindex;
 };
 
+/* Reads the configuration of plan and indexes its resources; free with
+ * region_tfconfig_free. */
 void region_tfconfig_init(struct region_tfconfig *c, const struct doc *doc, uint32_t plan);
+void region_tfconfig_free(struct region_tfconfig *c);
 /* The configuration resource declaring mode/type/name in module (an address such as
  * "module.a[0].module.b", instance keys ignored; NULL for the root), or DOC_NONE. */
 uint32_t region_tfconfig_resource(const struct region_tfconfig *c, const char *module,
