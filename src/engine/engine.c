@@ -92,10 +92,10 @@ static void run_policy(struct engine *e, struct run *run, struct policy *p)
 	lua_pushlightuserdata(L, &job);
 	struct sandbox_error err;
 	bool ok = sandbox_pcall(&e->sb, 1, 0, &err);
-	if (!ok)
-		policyload_report(e, p, "running", &err, run->d);
-	else if (job.failed)
+	if (job.failed)
 		policyload_report(e, p, job.what, &job.err, run->d);
+	else if (!ok)
+		policyload_report(e, p, "running", &err, run->d);
 	sandbox_error_free(&err);
 	sandbox_error_free(&job.err);
 	free(job.what);

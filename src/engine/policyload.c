@@ -625,7 +625,7 @@ static bool load_one(struct engine *e, const struct candidate *c, struct policy 
 	struct sandbox_error err;
 	bool ok = sandbox_pcall(&e->sb, 1, 0, &err);
 	if (!ok || job.failed) {
-		policyload_report(e, p, "loading", ok ? &job.err : &err, d);
+		policyload_report(e, p, "loading", job.failed ? &job.err : &err, d);
 	} else if (job.bad_message) {
 		diags_add(d, DIAG_POLICY, c->path, bad_field_line(c, job.bad_field), 0, c->id, "%s",
 		          job.bad_message);

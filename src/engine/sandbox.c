@@ -18,12 +18,12 @@
 #define TEMPLATE_KEY "moongate.template"
 #define LOAD_KEY "moongate.load"
 
-/* Base functions a policy may use as they are; load, require, print and collectgarbage
- * are replaced, dofile and loadfile are left out. */
+/* Base functions a policy may use as they are; load, require, print, collectgarbage,
+ * setmetatable and xpcall are replaced, dofile and loadfile are left out. */
 static const char *const allowed_base[] = {
 	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
-	"rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "tostring", "type",
-	"xpcall", "_VERSION", "string", "table", "math", "utf8", NULL,
+	"rawget", "rawlen", "rawset", "select", "tonumber", "tostring", "type", "_VERSION",
+	"string", "table", "math", "utf8", NULL,
 };
 
 static const luaL_Reg allowed_libs[] = {
@@ -77,6 +77,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 			sb->tripped = SANDBOX_TIMEOUT;
 		else
 			return;
+		/* From now on raise at every instruction: an error caught by a pcall or xpcall
+		 * inside the policy is raised again at the next instruction of its caller. */
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	}
 	const char *what = sb->tripped == SANDBOX_TIMEOUT ? "time limit exceeded"
 	                                                  : "instruction budget exceeded";
@@ -129,6 +132,50 @@ static int sandbox_print(lua_State *L)
 	return 0;
 }
 
+/* setmetatable without __gc: finalizers run with hooks off, so a looping one would escape
+ * the budgets. A metatable with __metatable stays locked, as in stock Lua. */
+static int sandbox_setmetatable(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	int t = lua_type(L, 2);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "__gc metamethods are not allowed in policies");
+		lua_pop(L, 1);
+	}
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* xpcall(f, handler, ...) that calls the handler after unwinding, with hooks on: Lua runs a
+ * message handler with hooks off when the error comes from the budget hook, so a looping
+ * handler would escape the budgets. */
+static int sandbox_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	luaL_checkany(L, 1);
+	lua_pushvalue(L, 1);
+	for (int i = 3; i <= n; i++)
+		lua_pushvalue(L, i);
+	if (lua_pcall(L, n - 2, LUA_MULTRET, 0) == LUA_OK) {
+		lua_pushboolean(L, 1);
+		lua_insert(L, n + 1);
+		return lua_gettop(L) - n;
+	}
+	lua_pushvalue(L, 2);
+	lua_insert(L, -2);
+	lua_pcall(L, 1, 1, 0); /* an error in the handler is the result, as in stock Lua */
+	lua_pushboolean(L, 0);
+	lua_insert(L, -2);
+	return 2;
+}
+
 /* load(chunk [, chunkname [, mode [, env]]]) with text mode forced and, without an explicit
  * env, the environment of the policy that calls it. Upvalues: env, the original load. */
 static int sandbox_load(lua_State *L)
@@ -160,6 +207,10 @@ static void build_template(lua_State *L)
 	lua_setfield(L, -2, "collectgarbage");
 	lua_pushcfunction(L, sandbox_print);
 	lua_setfield(L, -2, "print");
+	lua_pushcfunction(L, sandbox_setmetatable);
+	lua_setfield(L, -2, "setmetatable");
+	lua_pushcfunction(L, sandbox_xpcall);
+	lua_setfield(L, -2, "xpcall");
 	hostmods_push(L);
 	lua_setfield(L, -2, "moongate");
 }
@@ -232,6 +283,8 @@ void sandbox_begin(struct sandbox *sb, uint64_t budget, double timeout)
 	sb->budget = budget;
 	sb->timeout = timeout;
 	sb->tripped = SANDBOX_RUNNING;
+	if (sb->L)
+		lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	clock_gettime(CLOCK_MONOTONIC, &sb->deadline);
 	if (timeout <= 0)
 		timeout = 1e9; /* no deadline */
