@@ -382,7 +382,7 @@ static const char *const suite_deviations[] = {
 	"2SXE", "8XYN", "W5VH",
 	/* valid, rejected: empty keys, explicit keys, properties before block collections */
 	"2JQS", "6M2F", "HWV9", "M2N8/00", "NHX8", "NKF9", "QT73", "S3PD", "SM9W/01", "UKK6/00",
-	/* valid, rejected: bare documents after '...' or a document end marker */
+	/* valid, rejected: bare documents after '...', zero-indented block scalars */
 	"7Z25", "DK3J", "FP8R", "M7A3",
 	/* invalid, accepted */
 	"9C9N", "9HCY", "9JBA", "CVW2", "DK95/01", "EB22", "G5U8", "MUS6/00", "MUS6/01", "QB6E",
