@@ -286,7 +286,8 @@ void region_tfconfig_init(struct region_tfconfig *c, const struct doc *doc, uint
 	struct slice names[MAX_MODULE_DEPTH];
 	size_t cap = 0;
 	index_module(c, &cap, c->root_module, names, 0);
-	qsort(c->index, c->nindex, sizeof *c->index, entry_cmp);
+	if (c->nindex > 0)
+		qsort(c->index, c->nindex, sizeof *c->index, entry_cmp);
 }
 
 void region_tfconfig_free(struct region_tfconfig *c)
@@ -315,6 +316,8 @@ static uint32_t module_at(const struct region_tfconfig *c, const struct slice *n
 uint32_t region_tfconfig_resource(const struct region_tfconfig *c, const char *module,
                                   const char *mode, const char *type, const char *name)
 {
+	if (c->nindex == 0)
+		return DOC_NONE;
 	struct slice names[MAX_MODULE_DEPTH];
 	size_t depth = module_names(module, names, MAX_MODULE_DEPTH);
 	struct region_tfconfig_entry want = {config_key(names, depth, mode, type, name), 0};
