@@ -226,11 +226,54 @@ static void test_conformance_suites(void **state)
 	}
 }
 
+/* Positions printed by moongate parse (one sweep per file) agree with doc_position for every
+ * resource of the Kubernetes and CloudFormation corpora. */
+static void test_printed_positions(void **state)
+{
+	(void)state;
+	const char *corpus = testutil_corpus();
+	if (!corpus)
+		skip();
+	char *k8s = testutil_join(corpus, "k8s"), *cfn = testutil_join(corpus, "cloudformation");
+	const char *paths[] = {k8s, cfn};
+	struct model m;
+	model_init(&m);
+	load_paths(&m, paths, 2, NULL);
+	struct buf out = BUF_INIT;
+	model_json_write(&m, &out);
+	struct doc printed;
+	struct json_error err;
+	doc_init(&printed, "parse-output.json");
+	printed.src.len = out.len;
+	printed.src.data = buf_detach(&out);
+	assert_true(json_parse(&printed, NULL, &err));
+	uint32_t list = doc_get(&printed, printed.roots[0], "resources");
+	assert_int_equal(doc_node(&printed, list)->len, m.nresources);
+	uint32_t item = doc_first(&printed, list);
+	for (size_t i = 0; i < m.nresources; i++, item = doc_next(&printed, list, item)) {
+		const struct model_resource *r = &m.resources[i];
+		struct doc *doc = model_doc(&m, r);
+		unsigned line, column;
+		int64_t pline = 0, pcolumn = 0;
+		doc_position(doc, doc_node(doc, r->node)->pos, &line, &column);
+		assert_true(doc_int(&printed, doc_get(&printed, item, "line"), &pline));
+		assert_true(doc_int(&printed, doc_get(&printed, item, "column"), &pcolumn));
+		assert_int_equal(pline, line);
+		assert_int_equal(pcolumn, column);
+		assert_true(doc_streq(&printed, doc_get(&printed, item, "address"), r->address));
+	}
+	doc_free(&printed);
+	model_free(&m);
+	free(k8s);
+	free(cfn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_conformance_suites),
+		cmocka_unit_test(test_printed_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
