@@ -15,7 +15,11 @@ int cli_version(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct option_list operands = {0};
 	int rc = EXIT_CLEAN;
-	if (cli_parse_args(cmd, argc, argv, NULL, &operands, &rc)) {
+	bool ok = cli_parse_args(cmd, argc, argv, NULL, &operands, &rc);
+	if (ok && operands.n) {
+		fprintf(stderr, "moongate: version takes no operands ('%s')\n", operands.v[0]);
+		rc = EXIT_INPUT;
+	} else if (ok) {
 		char pcre[32] = "";
 		pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 		printf("moongate %s\n", MOONGATE_VERSION);

@@ -43,6 +43,8 @@ expect_rc 2 "$bin" check --max-file-size 10X
 expect_rc 2 "$bin" check --policy-timeout -1
 expect_rc 2 "$bin" explain
 expect_rc 2 "$bin" parse
+expect_rc 2 "$bin" version extra
+expect_rc 2 "$bin" list extra
 
 # A report that cannot be written is an error, not a silent success.
 if [ -w /dev/full ]; then
