@@ -301,6 +301,48 @@ static void test_azure_and_google(void **state)
 	model_free(&m);
 }
 
+/* Modern keys already name the configuration a module uses ("aws.backup" passed in); an
+ * entry without expressions only records a module's requirement and defers to its caller;
+ * a Google region set from an unknown value is unknown until apply. */
+static const char passed_plan[] =
+	"{'format_version':'1.2',"
+	"'resource_changes':["
+	"{'address':'module.c.aws_sqs_queue.q','module_address':'module.c','mode':'managed',"
+	" 'type':'aws_sqs_queue','name':'q'," AWS ",'change':{'actions':['create'],"
+	" 'before':null,'after':{}}},"
+	"{'address':'module.c.module.g.aws_sqs_queue.r','module_address':'module.c.module.g',"
+	" 'mode':'managed','type':'aws_sqs_queue','name':'r'," AWS ",'change':{'actions':['create'],"
+	" 'before':null,'after':{}}},"
+	"{'address':'google_compute_subnetwork.s','mode':'managed','type':'google_compute_subnetwork',"
+	" 'name':'s','provider_name':'registry.terraform.io/hashicorp/google',"
+	" 'change':{'actions':['create'],'before':null,'after':{},'after_unknown':{'region':true}}}],"
+	"'configuration':{'provider_config':{"
+	" 'aws':{'name':'aws','expressions':{'region':{'constant_value':'eu-west-1'}}},"
+	" 'aws.backup':{'name':'aws','alias':'backup',"
+	"  'expressions':{'region':{'constant_value':'eu-west-2'}}},"
+	" 'module.c.module.g:aws':{'name':'aws','module_address':'module.c.module.g'},"
+	" 'google':{'name':'google','expressions':{'region':{'constant_value':'europe-west1'}}}},"
+	" 'root_module':{'resources':[{'mode':'managed','type':'google_compute_subnetwork',"
+	"  'name':'s','provider_config_key':'google','expressions':{'region':"
+	"  {'references':['google_compute_network.n.region']}}}],"
+	"  'module_calls':{'c':{'module':{"
+	"  'resources':[{'mode':'managed','type':'aws_sqs_queue','name':'q',"
+	"   'provider_config_key':'aws.backup'}],"
+	"  'module_calls':{'g':{'module':{'resources':[{'mode':'managed','type':'aws_sqs_queue',"
+	"   'name':'r','provider_config_key':'module.c.module.g:aws'}]}}}}}}}}}";
+
+static void test_passed_providers(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	load(&m, passed_plan);
+	assert_region(&m, "module.c.aws_sqs_queue.q", "eu-west-2", "provider");
+	assert_region(&m, "module.c.module.g.aws_sqs_queue.r", "eu-west-1", "provider");
+	assert_unknown(&m, "google_compute_subnetwork.s", REGION_WHY_APPLY);
+	model_free(&m);
+}
+
 /* No resource_changes: planned_values with child modules; drift links; sensitive. */
 static const char planned_plan[] =
 	"{'format_version':'1.0',"
@@ -360,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_module_variables),
 		cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_azure_and_google),
+		cmocka_unit_test(test_passed_providers),
 		cmocka_unit_test(test_planned_values),
 		cmocka_unit_test(test_odd_shapes),
 	};
