@@ -35,13 +35,18 @@ static void list_text(const struct engine *e, struct buf *out)
 		size_t len = strlen(engine_policy(e, i)->id);
 		width = len > width ? len : width;
 	}
+	size_t disabled = 0;
 	buf_addf(out, "%-*s  %-8s  %s\n", (int)width, "ID", "SEVERITY", "TITLE");
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_info *p = engine_policy(e, i);
 		buf_addf(out, "%-*s  %-8s  %s%s\n", (int)width, p->id, severity_name(p->severity),
 		         p->title ? p->title : "", p->enabled ? "" : " (disabled)");
+		disabled += !p->enabled;
 	}
-	buf_addf(out, "%zu %s\n", n, n == 1 ? "policy" : "policies");
+	buf_addf(out, "%zu %s", n, n == 1 ? "policy" : "policies");
+	if (disabled)
+		buf_addf(out, ", %zu disabled", disabled);
+	buf_addc(out, '\n');
 }
 
 static void list_json(const struct engine *e, struct buf *out)
