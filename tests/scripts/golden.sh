@@ -4,6 +4,7 @@
 #   expected.out  standard output, byte for byte
 #   expected.err  standard error, byte for byte (optional: absent means "not compared")
 #   expected.rc   the exit code
+#   stdin         what standard input gives (optional: /dev/null otherwise)
 # plus the case's inputs and policies. Each case runs from its own directory with a fixed
 # environment (no colour variables, C locale). A failing case prints the diff.
 #
@@ -22,13 +23,14 @@ trap 'rm -rf "$work"' EXIT
 
 # Runs one case; leaves out, err and rc in $work.
 run_case() {
-	local dir=$1 args
+	local dir=$1 args input=/dev/null
 	args=$(head -n 1 "$dir/cmd")
+	[ -f "$dir/stdin" ] && input=$dir/stdin
 	(
 		cd "$dir" || exit 125
 		eval "set -- $args"
 		env -u NO_COLOR -u CLICOLOR -u CLICOLOR_FORCE LC_ALL=C TERM=dumb \
-			"$bin" "$@" >"$work/out" 2>"$work/err" </dev/null
+			"$bin" "$@" >"$work/out" 2>"$work/err" <"$input"
 		echo $? >"$work/rc"
 	)
 }
