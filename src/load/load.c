@@ -18,7 +18,6 @@
 #include "load/detect.h"
 #include "load/normalise.h"
 #include "load/text.h"
-#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* A directory already entered during this walk (symbolic links must not loop). */

@@ -18,8 +18,8 @@
 #include "model/model.h"
 #include "util/buf.h"
 
-/* Appends the model, followed by a newline, to out. (m is not const: positions are computed
- * on demand and cached in the docs.) */
+/* Appends the model, followed by a newline, to out. Linear in the size of the inputs: the
+ * positions of all resources are computed in one sweep per file. */
 void model_json_write(struct model *m, struct buf *out);
 /* Appends the JSON of the subtree at node (null for DOC_NONE) to out. */
 void model_json_write_node(const struct doc *doc, uint32_t node, struct buf *out);
