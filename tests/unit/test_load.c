@@ -138,6 +138,41 @@ static void test_explicit_paths(void **state)
 	free(root);
 }
 
+/* A file that cannot be read is an input error naming it; the others still load. Paths
+ * under "." are shown without a "./" prefix. */
+static void test_read_errors(void **state)
+{
+	(void)state;
+	char *root = make_tree();
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(root), 0);
+	write_file(root, "big.json",
+	           "{\"padding\":\"0123456789012345678901234567890123456789"
+	           "012345678901234567890123456789\"}");
+	struct load_options opts;
+	memset(&opts, 0, sizeof opts);
+	opts.max_file_size = 64;
+	struct model m;
+	model_init(&m);
+	const char *paths[] = {"."};
+	load_paths(&m, paths, 1, &opts);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(m.ninputs, 3);
+	assert_string_equal(m.inputs[0]->doc.src.path, "a.json");
+	assert_string_equal(m.inputs[2]->doc.src.path, "sub/d.yml");
+	assert_int_equal(diags_count(&m.diags, DIAG_INPUT), 1);
+	for (size_t i = 0; i < m.diags.n; i++) {
+		if (m.diags.v[i].kind == DIAG_INPUT) {
+			assert_string_equal(m.diags.v[i].file, "big.json");
+			assert_int_equal(m.diags.v[i].line, 0);
+		}
+	}
+	model_free(&m);
+	remove_tree(root);
+	free(root);
+}
+
 static void test_stdin(void **state)
 {
 	(void)state;
@@ -293,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_explicit_paths),
+		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_yaml_choice),
