@@ -43,6 +43,11 @@ static bool xml_forbidden(uint32_t cp)
 	return cp == 0xfffe || cp == 0xffff;
 }
 
+static bool xml_plain(char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 /* Appends s escaped for both text and attribute values: the five markup characters, the
  * line breaks and tabs (kept through attribute normalisation), invalid UTF-8 and characters
  * XML forbids as U+FFFD. */
@@ -50,6 +55,14 @@ static void xml_add(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
+		size_t run = 0; /* printable ASCII without markup goes in one piece */
+		while (i + run < n && xml_plain(s[i + run]))
+			run++;
+		if (run > 0) {
+			buf_add(b, s + i, run);
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t len = report_sarif_utf8_decode(s + i, n - i, &cp);
 		bool invalid = cp == 0xfffd && len == 1;

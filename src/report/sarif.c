@@ -138,6 +138,15 @@ static void json_string(struct buf *b, const char *s)
 	size_t n = strlen(s);
 	buf_addc(b, '"');
 	for (size_t i = 0; i < n;) {
+		size_t run = 0; /* printable ASCII that needs no escape goes in one piece */
+		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f && s[i + run] != '"' &&
+		       s[i + run] != '\\')
+			run++;
+		if (run > 0) {
+			buf_add(b, s + i, run);
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t len = report_sarif_utf8_decode(s + i, n - i, &cp);
 		if (cp == 0xfffd && len == 1 && (unsigned char)s[i] >= 0x80)
