@@ -121,6 +121,13 @@ run kubernetes "0 1" "" examples/kubernetes
 run policy-error "3" "" --no-builtin --policy tests/golden/policy-error/policies \
 	tests/golden/policy-error/plan.json
 run broken-input "2" "" "$tmp/broken.yaml"
+# The shared corpus: real plans, manifests and templates, some deliberately broken; outside
+# the repository, so their URIs are absolute.
+corpus=${MOONGATE_CORPUS:-}
+if [ -d "$corpus/tfplan" ]; then
+	run corpus "0 1 2 3" "" "$corpus/tfplan" "$corpus/k8s" "$corpus/cloudformation"
+	grep -q '"uri": "file:///' "$tmp/corpus.sarif" || fail "corpus: no absolute file URI"
+fi
 
 # An unparsable input is reported as a failed execution with its position.
 grep -q '"executionSuccessful": false' "$tmp/broken-input.sarif" ||
