@@ -37,8 +37,7 @@ static void md_text(struct buf *b, const char *s)
 		case '>': buf_adds(b, "&gt;"); break;
 		case '\n': buf_adds(b, "<br>"); break;
 		case '\r': break;
-		case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '#':
-		case '~':
+		case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '~':
 			buf_addc(b, '\\');
 			buf_addc(b, *s);
 			break;
@@ -56,6 +55,8 @@ static void md_paragraphs(struct buf *b, const char *s)
 		char *end = strstr(p, "\n\n");
 		if (end)
 			*end = '\0';
+		if (*p == '#')
+			buf_addc(b, '\\'); /* not a heading */
 		md_text(b, p);
 		if (!end)
 			break;
