@@ -39,6 +39,7 @@ void doc_free(struct doc *doc)
 	free(doc->src.path);
 	free(doc->src.data);
 	free(doc->src.lines);
+	free(doc->src.colmarks);
 	free(doc->arena);
 	free(doc->nodes);
 	free(doc->roots);
@@ -195,6 +196,30 @@ static void build_lines(struct doc_source *src)
 	}
 }
 
+static bool is_char_start(char c)
+{
+	return ((unsigned char)c & 0xC0) != 0x80;
+}
+
+/* One pass over the source recording, at every DOC_COLMARK-th byte, the 1-based column there,
+ * so a position deep inside a long line costs at most DOC_COLMARK bytes of counting. */
+static void build_colmarks(struct doc_source *src)
+{
+	src->ncolmarks = src->len / DOC_COLMARK + 1;
+	src->colmarks = xmalloc(src->ncolmarks * sizeof *src->colmarks);
+	uint32_t col = 1;
+	for (size_t p = 0; p < src->len; p++) {
+		if (p % DOC_COLMARK == 0)
+			src->colmarks[p / DOC_COLMARK] = col;
+		if (src->data[p] == '\n')
+			col = 1;
+		else
+			col += is_char_start(src->data[p]);
+	}
+	if (src->len % DOC_COLMARK == 0)
+		src->colmarks[src->len / DOC_COLMARK] = col;
+}
+
 void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *column)
 {
 	struct doc_source *src = &doc->src;
@@ -210,9 +235,16 @@ void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *colum
 		else
 			hi = mid;
 	}
+	uint32_t from = src->lines[lo];
 	unsigned col = 1;
-	for (uint32_t p = src->lines[lo]; p < pos; p++)
-		col += ((unsigned char)src->data[p] & 0xC0) != 0x80;
+	if (pos - from > DOC_COLMARK) {
+		if (!src->colmarks)
+			build_colmarks(src);
+		from = pos - pos % DOC_COLMARK;
+		col = src->colmarks[from / DOC_COLMARK];
+	}
+	for (uint32_t p = from; p < pos; p++)
+		col += is_char_start(src->data[p]);
 	*line = (unsigned)lo + 1;
 	*column = col;
 }

@@ -55,7 +55,12 @@ struct doc_source {
 	size_t len;
 	uint32_t *lines;   /* offsets of line starts, built on first doc_position call */
 	size_t nlines;
+	uint32_t *colmarks; /* column (in characters) at every DOC_COLMARK-th byte, built on the
+	                       first position asked deep inside a long line (one-line plans) */
+	size_t ncolmarks;
 };
+
+#define DOC_COLMARK 65536
 
 struct doc {
 	struct doc_source src;
