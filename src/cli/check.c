@@ -27,6 +27,7 @@ struct check_opts {
 	const char *color;
 	const char *max_file_size;
 	bool quiet;
+	bool changed_only;
 };
 
 static const char *const fail_on_names[] = {"info", "low", "medium", "high", "critical", "never",
@@ -71,6 +72,8 @@ const struct option cli_check_options[] = {
 	 "wall-clock limit per policy (default 10)"},
 	{"max-file-size", 0, OPTION_STRING, CHECK_OPT(max_file_size), "SIZE", NULL,
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
+	{"changed-only", 0, OPTION_FLAG, CHECK_OPT(changed_only), NULL, NULL,
+	 "report only resources a plan creates, updates or replaces"},
 	{"quiet", 'q', OPTION_FLAG, CHECK_OPT(quiet), NULL, NULL,
 	 "do not print warnings"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -224,7 +227,8 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 }
 
 /* Loads the inputs and runs the policies; without an engine (a config error) nothing runs. */
-static void evaluate(struct check_run *run, const struct option_list *paths)
+static void evaluate(struct check_run *run, const struct option_list *paths,
+                     bool changed)
 {
 	static const char *const here[] = {"."};
 	if (!run->engine)
@@ -233,6 +237,8 @@ static void evaluate(struct check_run *run, const struct option_list *paths)
 	load_paths(&run->model, v, paths->n ? paths->n : 1, &run->load);
 	cli_diags_append(&run->diags, &run->model.diags);
 	engine_run(run->engine, &run->model, &run->findings, &run->diags);
+	if (changed)
+		changed_only(&run->findings, &run->model);
 	findings_sort(&run->findings);
 }
 
@@ -302,7 +308,7 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
 		run.fail_on = fail_on_value(&o, &run.config);
-		evaluate(&run, &paths);
+		evaluate(&run, &paths, o.changed_only);
 		cli_print_diags(&run.diags, o.quiet);
 		report(&o, &run, &late);
 		cli_print_diags(&late, false);

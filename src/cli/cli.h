@@ -61,6 +61,10 @@ int cli_diags_exit(const struct diags *d);
 /* Appends every diagnostic of src to dst. */
 void cli_diags_append(struct diags *dst, const struct diags *src);
 
+/* changed.c: drops the findings of plan resources that the plan does not create, update or
+ * replace (--changed-only). Order is kept. */
+void changed_only(struct findings *fs, const struct model *m);
+
 /* What check, list and explain share: where policies and settings come from. */
 struct setup_options {
 	const char *config;             /* --config FILE */
