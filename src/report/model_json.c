@@ -270,9 +270,9 @@ static int compare_keys(const void *a, const void *b)
 	return 0;
 }
 
-/* Positions of every resource in one forward sweep per input, with the same counting as
- * doc_position (columns in characters), which rescans a whole line per call: on a plan
- * written on one line that is quadratic. */
+/* Positions of every resource in one forward sweep per input, counted as doc_position
+ * counts them (columns in characters): linear in the input however many resources share a
+ * line, as they all do in a plan written on one line. */
 static struct position *compute_positions(const struct model *m)
 {
 	struct position *out = xcalloc(m->nresources + 1, sizeof *out);
