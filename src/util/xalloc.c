@@ -63,9 +63,14 @@ char *xstrndup(const char *s, size_t n)
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
+	char probe[1]; /* a real buffer: gcc -O1 with sanitizers warns on NULL with -Wformat-truncation */
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(probe, sizeof probe, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		fprintf(stderr, "moongate: bad format string %s\n", fmt);
+		abort();
+	}
 	char *p = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
