@@ -69,6 +69,11 @@ static bool past_deadline(const struct sandbox *sb)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sandbox_from(L);
+	if (ar->event == LUA_HOOKLINE) {
+		if (sb->line_hook)
+			sb->line_hook(sb->line_ud, L, ar);
+		return;
+	}
 	sb->count += HOOK_EVERY;
 	if (sb->tripped == SANDBOX_RUNNING) {
 		if (sb->count > sb->budget)
@@ -258,6 +263,7 @@ bool sandbox_open(struct sandbox *sb, size_t memory_limit, void *host, struct sa
 		return false;
 	}
 	lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_gc(sb->L, LUA_GCGEN, 0, 0);
 	sandbox_begin(sb, UINT64_MAX, 0);
 	lua_pushcfunction(sb->L, sandbox_setup);
 	return sandbox_pcall(sb, 0, 0, err);
@@ -284,7 +290,8 @@ void sandbox_begin(struct sandbox *sb, uint64_t budget, double timeout)
 	sb->timeout = timeout;
 	sb->tripped = SANDBOX_RUNNING;
 	if (sb->L)
-		lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+		lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | (sb->line_hook ? LUA_MASKLINE : 0),
+		            HOOK_EVERY);
 	clock_gettime(CLOCK_MONOTONIC, &sb->deadline);
 	if (timeout <= 0)
 		timeout = 1e9; /* no deadline */
