@@ -40,16 +40,35 @@ static void github_escape(struct buf *b, const char *s, bool property)
 	}
 }
 
+/* Where annotation paths start from; the last file's path (findings come sorted by file). */
+struct github_paths {
+	char *root;
+	bool cwd_is_root;
+	const char *last_file;
+	char *last_path;
+};
+
+/* file relative to the repository root, or as given when it lies outside. */
+static const char *github_path(struct github_paths *p, const char *file)
+{
+	if (p->last_file && strcmp(p->last_file, file) == 0)
+		return p->last_path;
+	free(p->last_path);
+	p->last_file = file;
+	p->last_path = report_sarif_relative(file, p->root, p->cwd_is_root);
+	if (!p->last_path)
+		p->last_path = xstrdup(file);
+	return p->last_path;
+}
+
 /* "::CMD file=F,line=L,col=C,title=T::" with the parts that are known. */
-static void github_command(struct buf *b, const char *cmd, const char *file, unsigned line,
-                           unsigned column, const char *title)
+static void github_command(struct buf *b, struct github_paths *paths, const char *cmd,
+                           const char *file, unsigned line, unsigned column, const char *title)
 {
 	buf_addf(b, "::%s ", cmd);
 	if (file) {
-		if (strncmp(file, "./", 2) == 0 && file[2])
-			file += 2;
 		buf_adds(b, "file=");
-		github_escape(b, file, true);
+		github_escape(b, github_path(paths, file), true);
 		if (line)
 			buf_addf(b, ",line=%u", line);
 		if (line && column)
@@ -61,7 +80,7 @@ static void github_command(struct buf *b, const char *cmd, const char *file, uns
 	buf_adds(b, "::");
 }
 
-static void github_finding(struct buf *b, const struct finding *f)
+static void github_finding(struct buf *b, struct github_paths *paths, const struct finding *f)
 {
 	const char *policy = f->policy ? f->policy : "moongate";
 	const char *message = f->message ? f->message : "";
@@ -77,15 +96,15 @@ static void github_finding(struct buf *b, const struct finding *f)
 		buf_addf(&text, "\nremediation: %s", remediation);
 		free(remediation);
 	}
-	github_command(b, github_commands[f->severity % SEV_COUNT], f->file, f->line, f->column,
-	               title);
+	github_command(b, paths, github_commands[f->severity % SEV_COUNT], f->file, f->line,
+	               f->column, title);
 	github_escape(b, buf_str(&text), false);
 	buf_addc(b, '\n');
 	buf_free(&text);
 	free(title);
 }
 
-static void github_diag(struct buf *b, const struct diag *d)
+static void github_diag(struct buf *b, struct github_paths *paths, const struct diag *d)
 {
 	static const char *const titles[] = {"moongate: input error", "moongate: usage error",
 	                                      "moongate: policy error", "moongate: warning"};
@@ -93,17 +112,38 @@ static void github_diag(struct buf *b, const struct diag *d)
 	if (d->policy)
 		buf_addf(&text, "policy '%s': ", d->policy);
 	buf_adds(&text, d->message ? d->message : "");
-	github_command(b, d->kind == DIAG_WARNING ? "warning" : "error", d->file, d->line, d->column,
-	               titles[d->kind % 4]);
+	github_command(b, paths, d->kind == DIAG_WARNING ? "warning" : "error", d->file, d->line,
+	               d->column, titles[d->kind % 4]);
 	github_escape(b, buf_str(&text), false);
 	buf_addc(b, '\n');
 	buf_free(&text);
 }
 
-void report_github_write(const struct report_ctx *ctx, struct buf *out)
+/* The first file the report names, or "." */
+static const char *first_file(const struct report_ctx *ctx)
 {
 	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++)
-		github_diag(out, &ctx->diags->v[i]);
+		if (ctx->diags->v[i].file)
+			return ctx->diags->v[i].file;
 	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++)
-		github_finding(out, &ctx->findings->v[i]);
+		if (ctx->findings->v[i].file)
+			return ctx->findings->v[i].file;
+	return ".";
+}
+
+void report_github_write_root(const struct report_ctx *ctx, const char *root, struct buf *out)
+{
+	struct github_paths paths = {.cwd_is_root = root != NULL};
+	paths.root = root ? xstrdup(root) : report_sarif_repo_root(first_file(ctx));
+	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++)
+		github_diag(out, &paths, &ctx->diags->v[i]);
+	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++)
+		github_finding(out, &paths, &ctx->findings->v[i]);
+	free(paths.root);
+	free(paths.last_path);
+}
+
+void report_github_write(const struct report_ctx *ctx, struct buf *out)
+{
+	report_github_write_root(ctx, NULL, out);
 }

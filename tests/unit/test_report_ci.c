@@ -132,6 +132,11 @@ static void sarif_at_repo(const struct report_ctx *ctx, struct buf *out)
 	report_sarif_write_opts(ctx, &o, out);
 }
 
+static void github_at_repo(const struct report_ctx *ctx, struct buf *out)
+{
+	report_github_write_root(ctx, "/repo", out);
+}
+
 static void junit_fixed(const struct report_ctx *ctx, struct buf *out)
 {
 	struct report_junit_options o = {.timestamp = 1790000000, .hostname = "ci-runner"};
@@ -145,7 +150,7 @@ static void test_github_exact(void **state)
 	(void)state;
 	struct run r;
 	sample_mixed(&r);
-	char *out = render(report_github_write, &r.ctx);
+	char *out = render(github_at_repo, &r.ctx);
 	assert_string_equal(
 		out,
 		"::error file=bad.yaml,line=3,col=7,title=moongate%3A input error::"
@@ -172,11 +177,29 @@ static void test_github_escaping(void **state)
 	(void)state;
 	struct run r;
 	sample_nasty(&r);
-	char *out = render(report_github_write, &r.ctx);
+	char *out = render(github_at_repo, &r.ctx);
 	assert_string_equal(out, "::warning file=dir%2Ca%3Ab/plan file.json,line=2,col=3,"
 	                         "title=acme/odd (medium)::res|name`x: 50%25 <b>&\"q\" 'a'</b> | "
 	                         "pipe%0D%0Aline2 \x01 bad\xff utf8 \xc3\xa9%0Aremediation: use "
 	                         "*this* [link](x) & <that>\n");
+	free(out);
+	run_free(&r);
+}
+
+/* Annotation paths are relative to the repository root, whatever the current directory. */
+static void test_github_paths(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r);
+	add(&r, "p/x", SEV_HIGH, "m", NULL, "/repo/infra/tfplan.json", 3, 0);
+	add(&r, "p/x", SEV_HIGH, "m", NULL, "infra/../infra/./main.tf.json", 4, 0);
+	add(&r, "p/x", SEV_HIGH, "m", NULL, "/elsewhere/x.json", 5, 0);
+	run_finish(&r, 3, 0, 1);
+	char *out = render(github_at_repo, &r.ctx);
+	assert_string_equal(out, "::error file=/elsewhere/x.json,line=5,title=p/x (high)::m\n"
+	                         "::error file=infra/tfplan.json,line=3,title=p/x (high)::m\n"
+	                         "::error file=infra/main.tf.json,line=4,title=p/x (high)::m\n");
 	free(out);
 	run_free(&r);
 }
@@ -782,7 +805,7 @@ static const struct {
 } formats[] = {
 	{"sarif", sarif_at_repo},
 	{"junit", junit_fixed},
-	{"github", report_github_write},
+	{"github", github_at_repo},
 	{"markdown", report_markdown_write},
 };
 
@@ -859,6 +882,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_github_exact),
 		cmocka_unit_test(test_github_escaping),
+		cmocka_unit_test(test_github_paths),
 		cmocka_unit_test(test_sarif_exact),
 		cmocka_unit_test(test_sarif_fingerprints),
 		cmocka_unit_test(test_sarif_mixed),
