@@ -2,7 +2,6 @@
  * `moongate check [PATH...]`: config -> engine (policies) -> load -> run -> sort -> report
  * -> exit code. Findings that were produced are always reported, whatever else failed.
  */
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,25 +189,6 @@ static bool parse_targets(const struct check_opts *o, struct check_run *run, str
 	return true;
 }
 
-/* Writes a report to its file or stdout; a file that cannot be written is a usage error. */
-static void emit(const char *path, const struct buf *report, struct diags *d)
-{
-	if (!path) {
-		fwrite(buf_str(report), 1, report->len, stdout);
-		return;
-	}
-	FILE *f = fopen(path, "wb");
-	if (!f) {
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
-		          strerror(errno));
-		return;
-	}
-	size_t written = fwrite(buf_str(report), 1, report->len, f);
-	if (fclose(f) != 0 || written != report->len)
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
-		          strerror(errno));
-}
-
 static void report(const struct check_opts *o, struct check_run *run, struct diags *d)
 {
 	struct report_ctx ctx = {
@@ -221,7 +201,7 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 		struct buf out = BUF_INIT;
 		ctx.color = use_color(o, run->targets[i].path);
 		run->targets[i].write(&ctx, &out);
-		emit(run->targets[i].path, &out, d);
+		cli_write_output(run->targets[i].path, &out, d);
 		buf_free(&out);
 	}
 }

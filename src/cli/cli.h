@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "config/config.h"
 #include "engine/engine.h"
+#include "util/buf.h"
 #include "util/diag.h"
 
 /* Exit codes (a contract: scripts and CI depend on them). */
@@ -35,12 +36,16 @@ int cli_list(const struct cli_command *cmd, int argc, char **argv);
 int cli_explain(const struct cli_command *cmd, int argc, char **argv);
 int cli_parse(const struct cli_command *cmd, int argc, char **argv);
 int cli_version(const struct cli_command *cmd, int argc, char **argv);
+int cli_test(const struct cli_command *cmd, int argc, char **argv);
+int cli_new(const struct cli_command *cmd, int argc, char **argv);
 int cli_help(const struct cli_command *cmd, int argc, char **argv);
 extern const struct option cli_check_options[];
 extern const struct option cli_list_options[];
 extern const struct option cli_explain_options[];
 extern const struct option cli_parse_options[];
 extern const struct option cli_version_options[];
+extern const struct option cli_test_options[];
+extern const struct option cli_new_options[];
 extern const struct option cli_help_options[];
 
 /* main.c: the command table. */
@@ -58,6 +63,9 @@ bool cli_parse_args(const struct cli_command *cmd, int argc, char **argv, void *
 void cli_print_diags(const struct diags *d, bool quiet);
 /* The exit code the diagnostics alone call for: EXIT_INPUT wins over EXIT_POLICY. */
 int cli_diags_exit(const struct diags *d);
+/* Writes out to the file path, or to stdout when path is NULL; a file that cannot be
+ * written is a DIAG_USAGE in d. */
+void cli_write_output(const char *path, const struct buf *out, struct diags *d);
 /* Appends every diagnostic of src to dst. */
 void cli_diags_append(struct diags *dst, const struct diags *src);
 
@@ -74,6 +82,9 @@ struct setup_options {
 	const char *policy_timeout;     /* --policy-timeout SECONDS */
 };
 
+/* Reads the config named by --config, or the one found from the current directory (none
+ * with --no-config). False only when a config file exists but cannot be used. */
+bool setup_config(const struct setup_options *o, struct config *cfg, struct diags *d);
 /* Loads the config (--config, else found from the cwd), then the engine with its policies.
  * Config errors are DIAG_USAGE in d and return false (no engine); policy load errors are
  * DIAG_POLICY in d and the engine is still made. *engine is NULL when false. */

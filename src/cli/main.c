@@ -17,6 +17,10 @@ static const struct cli_command commands[] = {
 	 "show everything about one policy"},
 	{"parse", cli_parse, cli_parse_options, "[options] PATH...",
 	 "print the resource model of the inputs as JSON"},
+	{"test", cli_test, cli_test_options, "[options] [POLICY-ROOT...]",
+	 "run the policy tests (fixture cases and Lua test files) under policy roots"},
+	{"new", cli_new, cli_new_options, "[options] policy ID",
+	 "write a new policy with its tests, ready to edit"},
 	{"version", cli_version, cli_version_options, "", "print the version"},
 	{"help", cli_help, cli_help_options, "[COMMAND]", "show the help of moongate or a command"},
 };

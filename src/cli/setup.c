@@ -73,9 +73,7 @@ void cli_diags_append(struct diags *dst, const struct diags *src)
 	}
 }
 
-/* Reads the config named by --config, or the one found from the current directory. False
- * only when a config file exists but cannot be used. */
-static bool load_config(const struct setup_options *o, struct config *cfg, struct diags *d)
+bool setup_config(const struct setup_options *o, struct config *cfg, struct diags *d)
 {
 	if (o->no_config)
 		return true;
@@ -119,7 +117,7 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	struct engine_options eo = {0};
 	if (o->policy_timeout && !setup_timeout(o->policy_timeout, &eo.timeout, d))
 		return false;
-	if (!load_config(o, cfg, d))
+	if (!setup_config(o, cfg, d))
 		return false;
 	const char **roots = policy_roots(o, cfg, &eo.npolicy_dirs);
 	eo.policy_dirs = roots;
@@ -164,4 +162,22 @@ bool setup_size(const char *text, size_t *out, struct diags *d, const char *opti
 	          "invalid value '%s' for '--%s': expected a size such as 1048576, 512K, 64M, 2G",
 	          text, option);
 	return false;
+}
+
+void cli_write_output(const char *path, const struct buf *out, struct diags *d)
+{
+	if (!path) {
+		fwrite(buf_str(out), 1, out->len, stdout);
+		return;
+	}
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
+		          strerror(errno));
+		return;
+	}
+	size_t written = fwrite(buf_str(out), 1, out->len, f);
+	if (fclose(f) != 0 || written != out->len)
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
+		          strerror(errno));
 }
