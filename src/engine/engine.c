@@ -15,8 +15,6 @@
 #include "engine/mod_glob.h"
 #include "util/xalloc.h"
 
-#define DEFAULT_TIMEOUT 10.0 /* seconds per policy */
-
 struct run_job {
 	struct run *run;
 	struct sandbox_error err;
@@ -75,15 +73,17 @@ static int run_protected(lua_State *L)
 		if (!call_policy(L, job, check, ctx, i))
 			return 0;
 	}
+	run->in_evaluate = true;
 	if (p->has_evaluate)
 		call_policy(L, job, evaluate, ctx, SIZE_MAX);
 	return 0;
 }
 
-static void run_policy(struct engine *e, struct run *run, struct policy *p)
+void run_policy(struct engine *e, struct run *run, struct policy *p)
 {
 	lua_State *L = e->sb.L;
 	run->p = p;
+	run->in_evaluate = false;
 	match_types(run, p);
 	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
 	struct run_job job = {.run = run};
@@ -93,9 +93,9 @@ static void run_policy(struct engine *e, struct run *run, struct policy *p)
 	struct sandbox_error err;
 	bool ok = sandbox_pcall(&e->sb, 1, 0, &err);
 	if (job.failed)
-		policyload_report(e, p, job.what, &job.err, run->d);
+		policyload_report(p, job.what, &job.err, run->d);
 	else if (!ok)
-		policyload_report(e, p, "running", &err, run->d);
+		policyload_report(p, "running", &err, run->d);
 	sandbox_error_free(&err);
 	sandbox_error_free(&job.err);
 	free(job.what);
@@ -117,7 +117,7 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	struct engine *e = xcalloc(1, sizeof *e);
 	e->builtin = opts->builtin;
 	e->budget = opts->instruction_budget ? opts->instruction_budget : ENGINE_DEFAULT_INSTRUCTIONS;
-	e->timeout = opts->timeout > 0 ? opts->timeout : DEFAULT_TIMEOUT;
+	e->timeout = opts->timeout > 0 ? opts->timeout : ENGINE_DEFAULT_TIMEOUT;
 	e->config = opts->config;
 	e->roots = xcalloc(opts->npolicy_dirs + 1, sizeof *e->roots);
 	for (size_t i = 0; i < opts->npolicy_dirs; i++)
@@ -131,7 +131,9 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 		sandbox_close(&e->sb);
 		return e;
 	}
-	policyload_all(e, opts, d);
+	e->sb.line_hook = opts->line_hook;
+	e->sb.line_ud = opts->line_ud;
+	policyload_all(e, d);
 	return e;
 }
 

@@ -17,6 +17,10 @@
 
 #define ENGINE_DEFAULT_MEMORY_LIMIT ((size_t)1 << 30)  /* bytes for the whole Lua state */
 #define ENGINE_DEFAULT_INSTRUCTIONS ((uint64_t)1 << 30) /* VM instructions per policy run */
+#define ENGINE_DEFAULT_TIMEOUT 10.0 /* wall seconds per policy run */
+
+struct lua_State;
+struct lua_Debug;
 
 struct engine_options {
 	bool builtin;                   /* load the built-in pack (--no-builtin clears it) */
@@ -26,6 +30,9 @@ struct engine_options {
 	uint64_t instruction_budget;    /* 0: ENGINE_DEFAULT_INSTRUCTIONS */
 	double timeout;                 /* wall seconds per policy (--policy-timeout); 0: 10 s */
 	const struct config *config;    /* params and per-policy settings, or NULL */
+	/* Coverage (moongate test): called on every new line of Lua run, loading included. */
+	void (*line_hook)(void *ud, struct lua_State *L, struct lua_Debug *ar);
+	void *line_ud;
 };
 
 /* What list and explain show of a loaded policy. All strings owned by the engine. */

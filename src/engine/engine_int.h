@@ -20,7 +20,8 @@ struct policy {
 	char **globs;            /* the `types` globs; none: every type */
 	size_t nglobs;
 	bool has_check, has_evaluate, include_destroyed;
-	int check_line;          /* where check/evaluate is defined, for result errors */
+	int check_line;          /* where check is defined, for result errors */
+	int evaluate_line;       /* where evaluate is defined */
 	int ref_table;           /* the table the policy returned */
 	int ref_params;          /* ctx.params: defaults <- global params <- policy params */
 	int ref_configured;      /* set of the param names that came from the config */
@@ -51,6 +52,7 @@ struct run {
 	size_t *by_address;      /* resource indexes sorted by address */
 	unsigned *line, *column; /* resource declaration positions, computed on first use */
 	struct policy *p;        /* the policy running */
+	bool in_evaluate;        /* p's evaluate is running (else its check) */
 	bool *matched;           /* per type: matches p's globs */
 	int ref_rcache;          /* [index + 1] -> resource table, for p */
 	int ref_rindex;          /* resource table -> index, for p */
@@ -58,13 +60,16 @@ struct run {
 	int ref_model;           /* p's model table, or LUA_NOREF until first use */
 };
 
+/* engine.c: runs p alone over run (its budgets armed, its errors reported to run->d). */
+void run_policy(struct engine *e, struct run *run, struct policy *p);
+
 /* policyload.c */
-void policyload_all(struct engine *e, const struct engine_options *opts, struct diags *d);
+void policyload_all(struct engine *e, struct diags *d);
 void policyload_free(struct engine *e, struct policy *p);
 /* Converts a failed protected call into a DIAG_POLICY for p (what: "loading", "checking
  * 'addr'", ...). */
-void policyload_report(struct engine *e, const struct policy *p, const char *what,
-                       struct sandbox_error *err, struct diags *d);
+void policyload_report(const struct policy *p, const char *what, struct sandbox_error *err,
+                       struct diags *d);
 
 /* run.c */
 void run_init(struct run *run, struct engine *e, struct model *m, struct findings *out,

@@ -404,9 +404,16 @@ static void read_metadata(lua_State *L, int t, struct policy *p)
 	lua_getfield(L, t, "evaluate");
 	p->has_evaluate = !lua_isnil(L, -1);
 	lua_Debug ar;
-	lua_pushvalue(L, p->has_check ? -2 : -1);
-	lua_getinfo(L, ">S", &ar);
-	p->check_line = ar.linedefined;
+	if (p->has_check) {
+		lua_pushvalue(L, -2);
+		lua_getinfo(L, ">S", &ar);
+		p->check_line = ar.linedefined;
+	}
+	if (p->has_evaluate) {
+		lua_pushvalue(L, -1);
+		lua_getinfo(L, ">S", &ar);
+		p->evaluate_line = ar.linedefined;
+	}
 	lua_settop(L, top);
 }
 
@@ -571,10 +578,9 @@ static unsigned bad_field_line(const struct candidate *c, const char *field)
 	return line;
 }
 
-void policyload_report(struct engine *e, const struct policy *p, const char *what,
-                       struct sandbox_error *err, struct diags *d)
+void policyload_report(const struct policy *p, const char *what, struct sandbox_error *err,
+                       struct diags *d)
 {
-	(void)e;
 	const char *file = err->file ? err->file : p->info.file;
 	/* Lua shortens long chunk names to "...tail": give the policy's path back. */
 	if (err->file && strncmp(err->file, "...", 3) == 0 && ends_with(p->info.file, err->file + 3))
@@ -625,7 +631,7 @@ static bool load_one(struct engine *e, const struct candidate *c, struct policy 
 	struct sandbox_error err;
 	bool ok = sandbox_pcall(&e->sb, 1, 0, &err);
 	if (!ok || job.failed) {
-		policyload_report(e, p, "loading", job.failed ? &job.err : &err, d);
+		policyload_report(p, "loading", job.failed ? &job.err : &err, d);
 	} else if (job.bad_message) {
 		diags_add(d, DIAG_POLICY, c->path, bad_field_line(c, job.bad_field), 0, c->id, "%s",
 		          job.bad_message);
@@ -639,9 +645,8 @@ static bool load_one(struct engine *e, const struct candidate *c, struct policy 
 	return loaded;
 }
 
-void policyload_all(struct engine *e, const struct engine_options *opts, struct diags *d)
+void policyload_all(struct engine *e, struct diags *d)
 {
-	(void)opts;
 	struct candidates cs = {NULL, 0, 0};
 	gather(e, &cs, d);
 	e->policies = xcalloc(cs.n + 1, sizeof *e->policies);

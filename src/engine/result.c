@@ -24,10 +24,12 @@ struct raw_finding {
 	bool cannot_verify;
 };
 
+/* Raises at the line of the function that returned the bad result. */
 static int result_error(lua_State *L, struct run *run, const char *fmt, const char *arg)
 {
 	const struct policy *p = run->p;
-	lua_pushfstring(L, "%s:%d: ", p->info.file, p->check_line);
+	int line = run->in_evaluate ? p->evaluate_line : p->check_line;
+	lua_pushfstring(L, "%s:%d: ", p->info.file, line);
 	lua_pushfstring(L, fmt, arg);
 	lua_concat(L, 2);
 	return lua_error(L);

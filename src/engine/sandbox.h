@@ -30,6 +30,9 @@ struct sandbox {
 	struct timespec deadline;
 	enum sandbox_trip tripped;
 	void *host;             /* the engine that owns the sandbox, for C callbacks */
+	/* Called on every new line of Lua code run while set (coverage); NULL: no line hook. */
+	void (*line_hook)(void *ud, lua_State *L, lua_Debug *ar);
+	void *line_ud;
 };
 
 /* A failed protected call, split for a diagnostic. Strings are owned (free with

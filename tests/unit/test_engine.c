@@ -479,6 +479,44 @@ static void test_builtin_override(void **state)
 	fx_rmrf(root);
 }
 
+/* Malformed results are policy errors at the line of the function that returned them. */
+static void test_bad_results(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	static const struct { const char *id, *src, *text; unsigned line; } cases[] = {
+		{"no-message", "  check = function(r) return { { path = 'x' } } end }\n",
+		 "a finding needs a string message, got nil", 3},
+		{"bad-severity", "  check = function(r) return { message = 'm', severity = 'urgent' } end }\n",
+		 "finding severity 'urgent' is not info, low, medium, high or critical", 3},
+		{"bad-path", "  check = function(r) return { message = 'm', path = 3 } end }\n",
+		 "finding path must be a string, got number", 3},
+		{"bad-type", "  check = function(r) return true end }\n",
+		 "a result must be a message or a finding table, got boolean", 3},
+		{"bad-resource", "\n\n  evaluate = function(m) return { message = 'm', resource = {} } end }\n",
+		 "finding resource table is not a resource of this run", 5},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *rel = xasprintf("%s.lua", cases[i].id);
+		char *src = xasprintf("%s%s", POLICY_HEAD("{'aws_kms_key'}"), cases[i].src);
+		fx_write(root, rel, src);
+		free(rel);
+		free(src);
+	}
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(diags_count(&o.d, DIAG_POLICY), sizeof cases / sizeof cases[0]);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct diag *dg = fx_diag(&o.d, cases[i].id);
+		assert_non_null(dg);
+		if (!strstr(dg->message, cases[i].text))
+			fail_msg("%s: '%s' lacks '%s'", cases[i].id, dg->message, cases[i].text);
+		assert_int_equal(dg->line, cases[i].line);
+	}
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_evaluate_model),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_bad_results),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_policy_info),
 		cmocka_unit_test(test_require),
