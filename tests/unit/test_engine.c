@@ -432,6 +432,15 @@ static void test_determinism(void **state)
 	run_root(&o1, root, NULL);
 	run_root(&o2, root, NULL);
 	assert_true(o1.f.n > 5);
+	struct findings again = FINDINGS_INIT; /* the same engine runs a second model the same way */
+	struct model m2;
+	make_model(&m2);
+	engine_run(o1.e, &m2, &again, &o1.d);
+	assert_int_equal(again.n, o1.f.n);
+	for (size_t i = 0; i < again.n; i++)
+		assert_string_equal(again.v[i].message, o1.f.v[i].message);
+	findings_free(&again);
+	model_free(&m2);
 	assert_int_equal(o1.f.n, o2.f.n);
 	assert_string_equal(o1.f.v[0].policy, "a"); /* policies run sorted by id */
 	for (size_t i = 0; i < o1.f.n; i++) {
@@ -496,6 +505,8 @@ static void test_bad_results(void **state)
 		{"bad-resource", "\n\n  evaluate = function(m) return { message = 'm', resource = {} } end }\n",
 		 "finding resource table is not a resource of this run", 5},
 	};
+	fx_write(root, "partial.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name == 'b' then error('boom') end return 'seen ' .. r.name end }\n");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *rel = xasprintf("%s.lua", cases[i].id);
 		char *src = xasprintf("%s%s", POLICY_HEAD("{'aws_kms_key'}"), cases[i].src);
@@ -505,7 +516,15 @@ static void test_bad_results(void **state)
 	}
 	struct outcome o;
 	run_root(&o, root, NULL);
-	assert_int_equal(diags_count(&o.d, DIAG_POLICY), sizeof cases / sizeof cases[0]);
+	assert_int_equal(diags_count(&o.d, DIAG_POLICY), sizeof cases / sizeof cases[0] + 1);
+	/* A policy that fails keeps the findings it made before, and stops. */
+	assert_int_equal(fx_count(&o.f, "partial"), 1);
+	assert_string_equal(fx_finding(&o.f, "partial", NULL)->message, "seen a");
+	const struct diag *pd = fx_diag(&o.d, "partial");
+	assert_non_null(pd);
+	assert_non_null(strstr(pd->message, "error while checking 'aws_s3_bucket.b': boom"));
+	assert_non_null(strstr(pd->message, "stack traceback:"));
+	assert_int_equal(pd->line, 3);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct diag *dg = fx_diag(&o.d, cases[i].id);
 		assert_non_null(dg);
