@@ -134,6 +134,7 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	e->sb.line_hook = opts->line_hook;
 	e->sb.line_ud = opts->line_ud;
 	policyload_all(e, d);
+	e->config = NULL; /* read only while loading */
 	return e;
 }
 

@@ -55,12 +55,18 @@ struct policy_info {
 struct engine;
 
 /* Creates an engine and loads every policy. Load errors go to d (DIAG_POLICY with the file
- * and line); the engine is still returned with the policies that loaded. */
+ * and line; an unreadable policy directory is DIAG_USAGE); the engine is still returned with
+ * the policies that loaded. opts is copied; opts->config is read only during this call. */
 struct engine *engine_new(const struct engine_options *opts, struct diags *d);
 size_t engine_policy_count(const struct engine *e);
 const struct policy_info *engine_policy(const struct engine *e, size_t i); /* sorted by id */
-/* Runs every enabled policy over m, appending findings (unsorted) and DIAG_POLICY diagnostics. */
+/* Runs every enabled policy over m, appending findings (unsorted) and DIAG_POLICY diagnostics.
+ * Policies run in id order, each over its resources in model order. A policy that fails is
+ * stopped and reported (message: "error while checking 'addr': ..." plus a traceback); the
+ * findings it produced before failing are kept. May be called again with another model. */
 void engine_run(struct engine *e, struct model *m, struct findings *out, struct diags *d);
+/* Releases everything, closing the Lua state (lua_close walks the whole heap: a CLI that is
+ * about to exit may skip this). */
 void engine_free(struct engine *e);
 
 #endif
