@@ -34,7 +34,7 @@ local function aws_rule(out, r, rule, prefix, allow, keys, proto_key)
   local from, to = aws_ports(rule, proto_key)
   for _, key in ipairs(keys) do
     local v = rule[key]
-    if util.unknown(v) then
+    if util.any_unknown(v) then
       util.add(out, moongate.cannot_verify(r.address .. ": egress " .. key .. " unknown until apply", prefix .. key))
     else
       for j, cidr in ipairs(util.strings(v)) do
@@ -84,6 +84,10 @@ end
 local function azure_rule(out, r, rule, prefix, allow)
   if type(rule.direction) ~= "string" or rule.direction:lower() ~= "outbound" then return end
   if type(rule.access) ~= "string" or rule.access:lower() ~= "allow" then return end
+  if util.unknown(rule.destination_address_prefix) or util.unknown(rule.destination_address_prefixes) then
+    return util.add(out, moongate.cannot_verify(r.address .. ": outbound rule " .. tostring(rule.name)
+      .. " has a destination known only after apply", prefix .. "destination_address_prefix"))
+  end
   local dests = util.strings(rule.destination_address_prefixes)
   local key = "destination_address_prefixes"
   if type(rule.destination_address_prefix) == "string" then
@@ -126,6 +130,10 @@ checks.google_compute_firewall = function(out, r, allow)
   if v.direction ~= "EGRESS" or v.disabled == true then return end
   local allows = util.blocks(v.allow)
   if #allows == 0 or gcp_allowed(allows, allow) then return end
+  if util.any_unknown(v.destination_ranges) then
+    return util.add(out, moongate.cannot_verify(r.address .. ": destination_ranges are known only "
+      .. "after apply", "destination_ranges"))
+  end
   local ranges = util.strings(v.destination_ranges)
   if #ranges == 0 and not util.unknown(v.destination_ranges) then
     return util.add(out, finding(r, "egress firewall allows every destination (no destination_ranges)", "allow"))

@@ -29,15 +29,23 @@ M.bedrock_geo = {
   ["us"] = { "us-east-1", "us-east-2", "us-west-2" },
   ["eu"] = { "eu-central-1", "eu-west-1", "eu-west-3", "eu-north-1", "eu-south-1",
              "eu-south-2", "eu-west-2", "eu-central-2" },
-  ["apac"] = { "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-               "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-               "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-east-2",
-               "me-central-1" },
+  ["apac"] = "ap-* and me-central-1", -- expanded below from lib/regions
   ["jp"] = { "ap-northeast-1", "ap-northeast-3" },
   ["au"] = { "ap-southeast-2", "ap-southeast-4" },
   ["us-gov"] = { "us-gov-east-1", "us-gov-west-1" },
   ["global"] = { any = true },
 }
+
+-- apac.: every AWS ap-* region, and the UAE.
+do
+  local regions = require "lib.regions"
+  local apac = { "me-central-1" }
+  for code in pairs(regions.aws) do
+    if code:match("^ap%-") then apac[#apac + 1] = code end
+  end
+  table.sort(apac)
+  M.bedrock_geo.apac = apac
+end
 
 -- Model vendors as the first segment of a Bedrock model id, with display names.
 M.bedrock_vendors = {

@@ -108,7 +108,12 @@ local function bedrock_resource(out, scope, r, attrs)
       v = v and v[a[2]]
       path = a[1] .. ".0." .. a[2]
     end
-    scan(out, scope, r, v, path, a[#a])
+    if util.unknown(v) then
+      unverifiable(out, r, path .. " is unknown until apply: where prompts are processed "
+        .. "cannot be verified", path)
+    else
+      scan(out, scope, r, v, path, a[#a])
+    end
   end
 end
 
