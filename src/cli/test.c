@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "testing/ptest.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 struct test_opts {
 	const char *format;
@@ -50,7 +51,7 @@ static bool default_roots(const struct test_opts *o, struct config *cfg,
 		return true;
 	char cwd[PATH_MAX];
 	char *path = o->no_config ? NULL
-	             : o->config   ? strdup(o->config)
+	             : o->config   ? xstrdup(o->config)
 	             : getcwd(cwd, sizeof cwd) ? config_find(cwd)
 	                                       : NULL;
 	bool ok = !path || config_load(cfg, path, d);

@@ -445,3 +445,8 @@ void report_junit_write(const struct report_ctx *ctx, struct buf *out)
 		strcpy(host, "localhost");
 	report_junit_write_opts(ctx, &o, out);
 }
+
+void report_junit_xml_escape(struct buf *b, const char *s)
+{
+	xml_add(b, s);
+}

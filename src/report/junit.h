@@ -18,5 +18,8 @@ struct report_junit_options {
 void report_junit_write(const struct report_ctx *ctx, struct buf *out);
 void report_junit_write_opts(const struct report_ctx *ctx, const struct report_junit_options *o,
                              struct buf *out);
+/* Appends s escaped for XML text and attribute values (markup characters, line breaks,
+ * invalid UTF-8 and characters XML forbids), as every JUnit report of moongate writes it. */
+void report_junit_xml_escape(struct buf *b, const char *s);
 
 #endif
