@@ -66,7 +66,7 @@ static void github_command(struct buf *b, struct github_paths *paths, const char
                            const char *file, unsigned line, unsigned column, const char *title)
 {
 	buf_addf(b, "::%s ", cmd);
-	if (file) {
+	if (file && !report_sarif_pseudo_file(file)) {
 		buf_adds(b, "file=");
 		github_escape(b, github_path(paths, file), true);
 		if (line)
@@ -122,12 +122,16 @@ static void github_diag(struct buf *b, struct github_paths *paths, const struct 
 /* The first file the report names, or "." */
 static const char *first_file(const struct report_ctx *ctx)
 {
-	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++)
-		if (ctx->diags->v[i].file)
-			return ctx->diags->v[i].file;
-	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++)
-		if (ctx->findings->v[i].file)
-			return ctx->findings->v[i].file;
+	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++) {
+		const char *file = ctx->diags->v[i].file;
+		if (file && !report_sarif_pseudo_file(file))
+			return file;
+	}
+	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++) {
+		const char *file = ctx->findings->v[i].file;
+		if (file && !report_sarif_pseudo_file(file))
+			return file;
+	}
 	return ".";
 }
 

@@ -372,6 +372,12 @@ static char *path_absolute(const char *path, const char *base)
 	return abs;
 }
 
+bool report_sarif_pseudo_file(const char *file)
+{
+	size_t n = file ? strlen(file) : 0;
+	return n >= 2 && file[0] == '<' && file[n - 1] == '>';
+}
+
 char *report_sarif_repo_root(const char *path)
 {
 	char *dir = path_absolute(path, NULL);
@@ -656,9 +662,11 @@ static void sarif_tool(struct sarif_state *st)
 static void sarif_fingerprints(struct sarif_state *st, const struct finding *f)
 {
 	char fp[17];
-	if (f->file)
-		sarif_file_uri(st, f->file);
-	const char *file = f->file ? st->last_uri : NULL;
+	const char *file = f->file;
+	if (file && !report_sarif_pseudo_file(file)) {
+		sarif_file_uri(st, file);
+		file = st->last_uri;
+	}
 	const char *fields[4] = {f->policy, file, f->resource, f->path};
 	report_sarif_fingerprint(fields, 4, fp);
 	jw_key(&st->w, "partialFingerprints");
@@ -670,12 +678,13 @@ static void sarif_fingerprints(struct sarif_state *st, const struct finding *f)
 static void sarif_result_locations(struct sarif_state *st, const struct finding *f)
 {
 	struct jw *w = &st->w;
-	if (!f->file && !f->resource)
+	bool has_file = f->file && !report_sarif_pseudo_file(f->file);
+	if (!has_file && !f->resource)
 		return;
 	jw_key(w, "locations");
 	jw_open(w, '[');
 	jw_open(w, '{');
-	if (f->file)
+	if (has_file)
 		sarif_physical_location(st, f->file, f->line, f->column);
 	if (f->resource) {
 		jw_key(w, "logicalLocations");
@@ -743,7 +752,7 @@ static void sarif_notification(struct sarif_state *st, const struct diag *d)
 		jw_kstr(w, "id", d->policy);
 		jw_close(w, '}');
 	}
-	if (d->file) {
+	if (d->file && !report_sarif_pseudo_file(d->file)) {
 		jw_key(w, "locations");
 		jw_open(w, '[');
 		jw_open(w, '{');
@@ -804,12 +813,16 @@ static char *sarif_root(const struct report_ctx *ctx, const struct report_sarif_
 			path_normalise(root);
 		return root;
 	}
-	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++)
-		if (ctx->findings->v[i].file)
-			return report_sarif_repo_root(ctx->findings->v[i].file);
-	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++)
-		if (ctx->diags->v[i].file)
-			return report_sarif_repo_root(ctx->diags->v[i].file);
+	for (size_t i = 0; ctx->findings && i < ctx->findings->n; i++) {
+		const char *file = ctx->findings->v[i].file;
+		if (file && !report_sarif_pseudo_file(file))
+			return report_sarif_repo_root(file);
+	}
+	for (size_t i = 0; ctx->diags && i < ctx->diags->n; i++) {
+		const char *file = ctx->diags->v[i].file;
+		if (file && !report_sarif_pseudo_file(file))
+			return report_sarif_repo_root(file);
+	}
 	return report_sarif_repo_root(".");
 }
 

@@ -9,6 +9,7 @@
  */
 #ifndef MG_REPORT_SARIF_H
 #define MG_REPORT_SARIF_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,9 @@ size_t report_sarif_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Joins hard-wrapped text (Lua long strings): a single line break and the indentation after
  * it become one space, a blank line stays "\n\n"; ends are trimmed. New string. */
 char *report_sarif_unwrap(const char *text);
+
+/* True for a name that is no path ("<stdin>"): reports give it no file location. */
+bool report_sarif_pseudo_file(const char *file);
 
 /* The repository root holding path: the nearest directory above it with a .git entry, else
  * the current directory. Absolute, without a trailing slash (except "/"). New string. */

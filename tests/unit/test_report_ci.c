@@ -204,6 +204,24 @@ static void test_github_paths(void **state)
 	run_free(&r);
 }
 
+/* Standard input has a name but no path: no file location in SARIF or annotations. */
+static void test_stdin_has_no_location(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r);
+	add(&r, "p/x", SEV_MEDIUM, "m", "Namespace/batch", "<stdin>", 3, 1);
+	run_finish(&r, 1, 1, 1);
+	char *out = render(github_at_repo, &r.ctx);
+	assert_string_equal(out, "::warning title=p/x (medium)::Namespace/batch: m\n");
+	free(out);
+	out = render(sarif_at_repo, &r.ctx);
+	assert_null(strstr(out, "physicalLocation"));
+	assert_non_null(strstr(out, "\"fullyQualifiedName\": \"Namespace/batch\""));
+	free(out);
+	run_free(&r);
+}
+
 /* ---- SARIF ---------------------------------------------------------------------------- */
 
 static void test_sarif_exact(void **state)
@@ -883,6 +901,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_github_exact),
 		cmocka_unit_test(test_github_escaping),
 		cmocka_unit_test(test_github_paths),
+		cmocka_unit_test(test_stdin_has_no_location),
 		cmocka_unit_test(test_sarif_exact),
 		cmocka_unit_test(test_sarif_fingerprints),
 		cmocka_unit_test(test_sarif_mixed),
