@@ -23,6 +23,7 @@
 #include "load/text.h"
 #include "load/yaml.h"
 #include "testing/ptest_int.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define EXPECT_MAX_SIZE ((size_t)1 << 20)
@@ -286,17 +287,22 @@ static size_t weight(const struct expect *x)
 
 static void describe_expect(struct ptest_result *t, const struct expect *x)
 {
-	ptest_fail(t, "  - missing:    %s %s%s%s%s (expect.yaml:%u)",
-	           x->severity >= 0 ? severity_name((enum severity)x->severity) : "any",
-	           x->resource ? x->resource : "(run)", x->message ? " message ~ /" : "",
-	           x->message ? x->message : "", x->message ? "/" : "", x->at);
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "- missing    %s %s", x->severity >= 0 ? severity_name((enum severity)x->severity)
+	                                                 : "(any severity)",
+	         x->resource ? x->resource : "(run)");
+	if (x->message)
+		buf_addf(&b, " message ~ /%s/", x->message);
 	if (x->line)
-		ptest_fail(t, "                at line %u", x->line);
+		buf_addf(&b, " at line %u", x->line);
+	buf_addf(&b, " (expect.yaml:%u)", x->at);
+	ptest_fail(t, "%s", buf_str(&b));
+	buf_free(&b);
 }
 
 static void describe_finding(struct ptest_result *t, const char *what, const struct finding *f)
 {
-	ptest_fail(t, "  + %s %s %s: %s%s (line %u)", what, severity_name(f->severity),
+	ptest_fail(t, "%s %s %s \"%s\"%s (line %u)", what, severity_name(f->severity),
 	           f->resource ? f->resource : "(run)", f->message,
 	           f->cannot_verify ? " [cannot verify]" : "", f->line);
 }
@@ -327,12 +333,12 @@ static void compare(const struct expects *xs, const struct findings *fs, struct 
 	}
 	for (size_t j = 0; j < fs->n; j++) {
 		if (!taken[j])
-			describe_finding(t, "unexpected:", &fs->v[j]);
+			describe_finding(t, "+ unexpected", &fs->v[j]);
 	}
 	if (t->status == PTEST_FAIL && fs->n) {
-		ptest_fail(t, "  findings of %s (%zu):", fs->v[0].policy, fs->n);
+		ptest_fail(t, "all findings of %s:", fs->v[0].policy);
 		for (size_t j = 0; j < fs->n; j++)
-			describe_finding(t, "  ", &fs->v[j]);
+			describe_finding(t, "           ", &fs->v[j]);
 	}
 	pcre2_match_data_free(md);
 	free(order);

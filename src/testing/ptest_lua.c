@@ -274,6 +274,10 @@ static int file_protected(lua_State *L)
 			return 0;
 		}
 	}
+	if (!ptest_selected(job->o, job->policy, "(load)")) {
+		sandbox_error_free(&err);
+		return 0;
+	}
 	struct ptest_result *res = ptest_add(job->r, job->policy, "(load)", job->path, err.line);
 	ptest_fail(res, "%s:%u: %s", err.file ? err.file : job->path, err.line, err.message);
 	sandbox_error_free(&err);
