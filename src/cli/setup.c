@@ -3,6 +3,7 @@
  * handled the same way everywhere, printing diagnostics and deriving the exit code from
  * them, and building the engine from the config file and the policy options.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -164,6 +165,15 @@ bool setup_size(const char *text, size_t *out, struct diags *d, const char *opti
 	return false;
 }
 
+/* Records "cannot write 'path': reason" with the system's reason in lowercase. */
+static void write_failed(const char *path, int err, struct diags *d)
+{
+	char reason[128];
+	snprintf(reason, sizeof reason, "%s", strerror(err));
+	reason[0] = (char)tolower((unsigned char)reason[0]);
+	diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path, reason);
+}
+
 void cli_write_output(const char *path, const struct buf *out, struct diags *d)
 {
 	if (!path) {
@@ -172,12 +182,13 @@ void cli_write_output(const char *path, const struct buf *out, struct diags *d)
 	}
 	FILE *f = fopen(path, "wb");
 	if (!f) {
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
-		          strerror(errno));
+		write_failed(path, errno, d);
 		return;
 	}
 	size_t written = fwrite(buf_str(out), 1, out->len, f);
-	if (fclose(f) != 0 || written != out->len)
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write '%s': %s", path,
-		          strerror(errno));
+	int err = written == out->len ? 0 : errno;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (err || written != out->len)
+		write_failed(path, err ? err : EIO, d);
 }
