@@ -529,7 +529,7 @@ static bool run(struct doc *doc, const char *data, size_t len, const struct json
 		.err = err,
 	};
 	if (len >= UINT32_MAX)
-		return fail(&ps, ps.base, "document is 4 GB or more, over the limit of this format");
+		return fail(&ps, ps.base, "document is 4 GB or more, which is not supported");
 	if (len == 0)
 		return fail(&ps, ps.base, "empty document");
 	cursor p = ps.base;
@@ -551,10 +551,10 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	doc->text = doc->src.data;
 	doc->n = 0;
 	doc->nroots = 0;
-	if (doc->cap < len / 16 + 16 && len < UINT32_MAX) {
-		/* pre-size: real plans hold about one node per 16-24 bytes */
+	if (doc->cap < len / 12 + 16 && len < UINT32_MAX) {
+		/* pre-size: plans hold one node per 13-25 bytes; unused capacity is never touched */
 		size_t cap = doc->cap;
-		xgrow((void **)&doc->nodes, &cap, len / 16 + 16, sizeof *doc->nodes);
+		xgrow((void **)&doc->nodes, &cap, len / 12 + 16, sizeof *doc->nodes);
 		doc->cap = (uint32_t)cap;
 	}
 	if (!run(doc, doc->src.data, len, opts, err)) {
