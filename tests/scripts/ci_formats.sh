@@ -79,6 +79,16 @@ for fmt in text json sarif junit github markdown; do
 	grep -q "formats=.*\b$fmt\b" "$src/contrib/bash-completion/moongate" ||
 		fail "the bash completion does not offer --format $fmt"
 done
+# Every option a command's help shows is in the man page (check's) and the completion.
+for cmd in check list explain parse; do
+	for opt in $("$bin" "$cmd" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		roff=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+		[ "$cmd" != check ] || grep -q -- "$roff" "$src/docs/moongate.1" ||
+			fail "moongate.1 does not document $cmd $opt"
+		grep -q -- "$opt\b" "$src/contrib/bash-completion/moongate" ||
+			fail "the bash completion does not offer $cmd $opt"
+	done
+done
 if command -v groff >/dev/null; then
 	warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$src/docs/moongate.1" 2>&1)
 	[ -z "$warnings" ] || fail "moongate.1: $warnings"
