@@ -28,7 +28,9 @@ version=$("$bin" version | head -n 1)
 [ "$("$bin" --version | head -n 1)" = "$version" ] || fail "--version differs from version"
 "$bin" version | sed -n 2p | grep -q '^built with Lua 5\.4' || fail "version names no Lua"
 
-for cmd in check list explain parse version help; do
+commands=$("$bin" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
+[ "$(wc -w <<<"$commands")" -ge 6 ] || fail "--help lists too few commands: $commands"
+for cmd in $commands; do
 	out=$("$bin" help "$cmd") || fail "help $cmd exited non-zero"
 	[[ $out == "usage: moongate $cmd"* ]] || fail "help $cmd does not start with its usage"
 	[ "$("$bin" "$cmd" --help)" = "$out" ] || fail "$cmd --help differs from help $cmd"
