@@ -342,6 +342,7 @@ static const struct {
 	{"[1,\n", 0, 2, 1, "expected a value, found end of input"},
 	{"\xef\xbb\xbf", 0, 1, 2, "empty document"},
 	{"\xff\xfe[\0]\0", 6, 1, 1, "expected a value, found byte 0xff (UTF-16 text must be converted to UTF-8 before parsing)"},
+	{"\xff\xfe\0\0[\0\0\0]\0\0\0", 12, 1, 1, "expected a value, found byte 0xff (UTF-32 text is not supported; convert the file to UTF-8)"},
 	{"[\0\"\0]\0", 6, 1, 2, "expected a value, found byte 0x00 (the file looks like UTF-16 without a byte order mark; convert it to UTF-8)"},
 };
 
