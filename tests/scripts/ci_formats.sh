@@ -79,12 +79,19 @@ for fmt in text json sarif junit github markdown; do
 	grep -q "formats=.*\b$fmt\b" "$src/contrib/bash-completion/moongate" ||
 		fail "the bash completion does not offer --format $fmt"
 done
-# Every option a command's help shows is in the man page (check's) and the completion.
-for cmd in check list explain parse; do
+# Every command and every option its help shows are in the man page and the completion.
+commands=$("$bin" --help 2>&1 | awk '/^commands:/ { on = 1; next } on && !NF { exit } on { print $1 }')
+[ -n "$commands" ] || fail "no commands in moongate --help"
+for cmd in $commands; do
+	grep -q "^\.B $cmd\$" "$src/docs/moongate.1" || fail "moongate.1 does not document $cmd"
+	grep -q "commands=\".*\b$cmd\b" "$src/contrib/bash-completion/moongate" ||
+		fail "the bash completion does not offer $cmd"
+done
+for cmd in $commands; do
+	case $cmd in version | help) continue ;; esac
 	for opt in $("$bin" "$cmd" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		roff=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-		[ "$cmd" != check ] || grep -q -- "$roff" "$src/docs/moongate.1" ||
-			fail "moongate.1 does not document $cmd $opt"
+		grep -q -- "$roff" "$src/docs/moongate.1" || fail "moongate.1 does not document $cmd $opt"
 		grep -q -- "$opt\b" "$src/contrib/bash-completion/moongate" ||
 			fail "the bash completion does not offer $cmd $opt"
 	done
