@@ -45,8 +45,12 @@ end
 -- values), spec.provider_region (the AWS provider's region), spec.providers
 -- ({ aws = "eu-west-1", google = "europe-west1" }).
 function plan(spec)
-  local changes, root, modules = {}, {}, {}
+  local changes, root, modules, declared = {}, {}, {}, {}
   for _, r in ipairs(spec.resources or {}) do
+    if not r.module then -- declared in the root module, with its provider configuration
+      table.insert(declared, { address = r.address, mode = r.mode, type = r.type, name = r.name,
+                               provider_config_key = r.provider_name:match("([^/]+)$") })
+    end
     local planned = { address = r.address, mode = r.mode, type = r.type, name = r.name,
                       provider_name = r.provider_name, values = r.values }
     if r.module then
@@ -69,7 +73,8 @@ function plan(spec)
     format_version = "1.2", terraform_version = "1.9.8",
     planned_values = { root_module = root_module },
     resource_changes = changes,
-    configuration = { provider_config = provider_config(spec), root_module = {} },
+    configuration = { provider_config = provider_config(spec),
+                      root_module = { resources = declared } },
   })
 end
 
@@ -159,7 +164,8 @@ end
 -- message is a PCRE2 pattern, searched. Returns the finding.
 function expect_finding(want)
   need_run("expect_finding")
-  return claim(want or {}, "expect_finding")
+  local f = claim(want or {}, "expect_finding") -- not a tail call: errors name the test's line
+  return f
 end
 
 -- Asserts a cannot_verify finding (the policy could not decide).
@@ -168,7 +174,8 @@ function expect_unknown(want)
   local w = {}
   for k, v in pairs(want or {}) do w[k] = v end
   w.cannot_verify = true
-  return claim(w, "expect_unknown")
+  local f = claim(w, "expect_unknown")
+  return f
 end
 
 -- Asserts that the last run produced no finding at all.

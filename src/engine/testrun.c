@@ -46,21 +46,28 @@ bool engine_run_only(struct engine *e, const char *id, struct model *m, struct f
 	return true;
 }
 
-/* Pushes a copy of p's params with every member of the table at over set on top. */
-static void push_merged_params(lua_State *L, const struct policy *p, int over)
+/* Pushes a copy of the registry table ref with every key of the table at over set on top:
+ * to its value (values) or to true (a set of names). */
+static void push_merged(lua_State *L, int ref, int over, bool values)
 {
 	lua_newtable(L);
 	int merged = lua_gettop(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, p->ref_params);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) { /* stack: merged, params, k, v */
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, merged);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	if (lua_istable(L, -1)) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) { /* stack: merged, base, k, v */
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, merged);
+		}
 	}
 	lua_pop(L, 1);
 	lua_pushnil(L);
 	while (lua_next(L, over)) {
+		if (!values) {
+			lua_pop(L, 1);
+			lua_pushboolean(L, 1);
+		}
 		lua_pushvalue(L, -2);
 		lua_insert(L, -2);
 		lua_rawset(L, merged);
@@ -80,13 +87,18 @@ bool engine_run_only_params(struct engine *e, const char *id, int params_idx, st
 		run_alone(e, p, m, out, d);
 		return true;
 	}
+	/* parameters given to a test count as configured ones (ctx.configured) */
 	params_idx = lua_absindex(L, params_idx);
-	push_merged_params(L, p, params_idx);
-	int saved = p->ref_params;
+	int saved_params = p->ref_params, saved_configured = p->ref_configured;
+	push_merged(L, p->ref_params, params_idx, true);
+	push_merged(L, p->ref_configured, params_idx, false);
+	p->ref_configured = luaL_ref(L, LUA_REGISTRYINDEX);
 	p->ref_params = luaL_ref(L, LUA_REGISTRYINDEX);
 	run_alone(e, p, m, out, d);
 	luaL_unref(L, LUA_REGISTRYINDEX, p->ref_params);
-	p->ref_params = saved;
+	luaL_unref(L, LUA_REGISTRYINDEX, p->ref_configured);
+	p->ref_params = saved_params;
+	p->ref_configured = saved_configured;
 	return true;
 }
 
