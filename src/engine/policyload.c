@@ -145,7 +145,8 @@ static void gather(struct engine *e, struct candidates *cs, struct diags *d)
 		}
 		walk(cs, e->roots[r], "", r, 0);
 	}
-	qsort(cs->v, cs->n, sizeof *cs->v, cmp_candidate);
+	if (cs->n)
+		qsort(cs->v, cs->n, sizeof *cs->v, cmp_candidate);
 	size_t keep = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		struct candidate *c = &cs->v[i];
