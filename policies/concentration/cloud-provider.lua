@@ -17,10 +17,15 @@ local function class_of(classes, t)
 end
 
 local function weigh(model, p)
-  local totals, total, n = {}, 0, 0
+  local totals, total, n, weights = {}, 0, 0, {}
   for _, r in ipairs(model.resources) do
     if vendors[r.cloud] and r.mode ~= "data" then
-      local w = tonumber(p.weights[class_of(p.classes, r.type or "")]) or tonumber(p.weights.other) or 1
+      local t = r.type or ""
+      local w = weights[t]
+      if w == nil then
+        w = tonumber(p.weights[class_of(p.classes, t)]) or tonumber(p.weights.other) or 1
+        weights[t] = w
+      end
       if w > 0 then
         totals[r.cloud] = (totals[r.cloud] or 0) + w
         total, n = total + w, n + 1

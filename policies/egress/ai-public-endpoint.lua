@@ -74,9 +74,8 @@ local function bedrock_private(model)
   local out = {}
   local regions, unknown = endpoint_regions(model)
   for _, r in ipairs(util.by_types(model, { "aws_lambda_function", "aws_ecs_task_definition" })) do
-    local s = bedrock_setting(r)
-    local attached = vpc_attached(r)
-    if s and attached and r.region and not regions[r.region] then
+    local s = r.region and not regions[r.region] and vpc_attached(r) and bedrock_setting(r)
+    if s then
       local msg = string.format("%s uses Bedrock (%s) from a VPC, and no bedrock-runtime interface "
         .. "aws_vpc_endpoint exists in %s: calls go through NAT and the internet", r.address,
         tostring(s.name), r.region)

@@ -81,13 +81,14 @@ function M.find_profiles(s)
 end
 
 -- Does text s show Bedrock use: a profile id, a plain model id or a bedrock-runtime host?
+local uses_pattern
+
 function M.uses_bedrock(s)
-  if type(s) ~= "string" then return false end
-  if #M.find_profiles(s) > 0 then return true end
-  if moongate.regex.test(s, "bedrock-runtime(?:-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com") then
-    return true
-  end
-  return moongate.regex.test(s, M.bedrock_model_pattern())
+  if type(s) ~= "string" or not s:find(".", 1, true) then return false end
+  uses_pattern = uses_pattern or ("bedrock-runtime(?:-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com|"
+    .. M.bedrock_model_pattern())
+  if moongate.regex.test(s, uses_pattern) then return true end
+  return #M.find_profiles(s) > 0
 end
 
 -- PCRE2 pattern of a plain Bedrock model id ("anthropic.claude-3-haiku-20240307-v1:0").

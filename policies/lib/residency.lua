@@ -13,13 +13,19 @@ M.params = { allowed_jurisdictions = {}, allowed_regions = {} }
 M.configure_hint = "set params.allowed_jurisdictions (or allowed_regions) in .moongate.yaml"
 
 local function home_counts(model)
-  local counts = {}
+  local by_region = {}
   for _, r in ipairs(model.resources) do
-    if r.region_state == "known" and r.region ~= "global" and r.cloud then
-      local info = geo.region(r.cloud, r.region)
-      local key = info and geo.home_key(info)
-      if key then counts[key] = (counts[key] or 0) + 1 end
+    if r.region_state == "known" and r.cloud and r.region ~= "global" then
+      local key = r.cloud .. " " .. r.region
+      by_region[key] = (by_region[key] or 0) + 1
     end
+  end
+  local counts = {}
+  for key, n in pairs(by_region) do
+    local cloud, code = key:match("^(%S+) (.*)$")
+    local info = geo.region(cloud, code)
+    local home = info and geo.home_key(info)
+    if home then counts[home] = (counts[home] or 0) + n end
   end
   return counts
 end

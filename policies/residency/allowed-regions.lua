@@ -14,6 +14,8 @@ end
 
 local function check_resource(out, scope, r)
   if r.region_state ~= "known" or r.region == "global" or not r.cloud then return end
+  -- the verdict needs no attribute: values are only built for resources with a finding
+  if residency.verdict(scope, r.cloud, r.region) == "in" then return end
   local what = r.address .. ":"
   if r.region_source and r.region_source ~= "attribute" then
     what = r.address .. " (region from " .. r.region_source .. "):"
