@@ -884,6 +884,11 @@ const struct hcl_attr *hcl_block_attr(const struct hcl_block *b, const char *pat
 	return best;
 }
 
+bool hcl_attr_covers(const struct hcl_attr *a, const char *path)
+{
+	return path && match_len(a, path) > 0;
+}
+
 static void block_free(struct hcl_block *b)
 {
 	for (size_t i = 0; i < b->nattrs; i++) {

@@ -77,6 +77,9 @@ void hcl_scan(struct hcl_file *f, const char *text, size_t len, const char *path
  * whether the whole path was found. */
 const struct hcl_attr *hcl_block_attr(const struct hcl_block *b, const char *path, bool *exact);
 
+/* True when a's path is path or a prefix of it, by the same rules as hcl_block_attr. */
+bool hcl_attr_covers(const struct hcl_attr *a, const char *path);
+
 void hcl_file_free(struct hcl_file *f);
 
 #endif

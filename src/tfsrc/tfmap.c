@@ -1,0 +1,479 @@
+/*
+ * Terraform source locations (see tfmap.h). A directory is read once: its *.tf files in
+ * name order, each scanned into blocks, and an index of (kind, type, name) -> first block
+ * sorted for binary search. A lookup walks the address: every `module.NAME` step finds the
+ * module block in the current directory and moves to its local source directory; the last
+ * step finds the resource or data block there.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "tfsrc/tfmap.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/text.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define TFMAP_MAX_FILE_SIZE ((size_t)64 << 20) /* a .tf file larger than this is skipped */
+
+/* One declared block in a directory's index. */
+struct tfentry {
+	enum hcl_block_kind kind;
+	const char *type;  /* "" for modules */
+	const char *name;
+	const char *file;  /* display path of its file */
+	uint64_t order;    /* file index << 32 | block index: the first declaration wins */
+	const struct hcl_block *block;
+};
+
+struct tfdir {
+	char *path;             /* normalised display path ("." for the current directory) */
+	char *real;             /* canonical path, or NULL when the directory cannot be read */
+	char **files;           /* display paths of its *.tf files, sorted */
+	struct hcl_file *hcl;   /* one per file */
+	size_t nfiles;
+	struct tfentry *index;  /* sorted by kind, type, name, order */
+	size_t nindex;
+};
+
+struct tfmap {
+	char *root;
+	struct tfdir **dirs;    /* pointers, so that a directory never moves */
+	size_t ndirs, cap;
+	char **reasons;         /* unmapped reasons handed out by lookups */
+	size_t nreasons, reasons_cap;
+	struct diags *d;
+};
+
+/* ---------------------------------------------------------------- paths */
+
+/* Joins base and rel (rel may be absolute) and folds "." and ".." segments lexically:
+ * "infra" + "./modules/../net" is "infra/net", "." + "x" is "x". */
+static char *path_join(const char *base, const char *rel)
+{
+	char *all = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", base, rel);
+	bool absolute = all[0] == '/';
+	char **segs = xcalloc(strlen(all) / 2 + 2, sizeof *segs);
+	size_t n = 0;
+	for (char *save = NULL, *s = strtok_r(all, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+		if (strcmp(s, ".") == 0)
+			continue;
+		if (strcmp(s, "..") == 0 && n > 0 && strcmp(segs[n - 1], "..") != 0)
+			n--;
+		else if (!(strcmp(s, "..") == 0 && absolute))
+			segs[n++] = s;
+	}
+	struct buf b = BUF_INIT;
+	if (absolute)
+		buf_addc(&b, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&b, '/');
+		buf_adds(&b, segs[i]);
+	}
+	if (b.len == 0)
+		buf_addc(&b, '.');
+	free(segs);
+	free(all);
+	return buf_detach(&b);
+}
+
+static char *file_path(const char *dir, const char *name)
+{
+	return strcmp(dir, ".") == 0 ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+}
+
+static bool is_tf_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".tf") == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.tf file names of dir, sorted (NULL with *n 0 when it cannot be read). */
+static char **list_tf(const char *dir, size_t *n)
+{
+	DIR *dp = opendir(dir);
+	char **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!dp)
+		return NULL;
+	for (struct dirent *e = readdir(dp); e; e = readdir(dp)) {
+		if (!is_tf_name(e->d_name))
+			continue;
+		xgrow((void **)&v, &cap, *n + 1, sizeof *v);
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_names);
+	return v;
+}
+
+bool tfmap_dir_has_tf(const char *dir)
+{
+	size_t n;
+	char **v = list_tf(dir, &n);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return n > 0;
+}
+
+/* ---------------------------------------------------------------- directories */
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const struct tfentry *a = pa, *b = pb;
+	int c;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((c = strcmp(a->type, b->type)) != 0 || (c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void index_dir(struct tfdir *dir)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < dir->nfiles; f++)
+		n += dir->hcl[f].n;
+	dir->index = xcalloc(n ? n : 1, sizeof *dir->index);
+	for (size_t f = 0; f < dir->nfiles; f++) {
+		for (size_t i = 0; i < dir->hcl[f].n; i++) {
+			const struct hcl_block *b = &dir->hcl[f].v[i];
+			dir->index[dir->nindex++] = (struct tfentry){
+				b->kind, b->type ? b->type : "", b->name, dir->files[f],
+				(uint64_t)f << 32 | i, b};
+		}
+	}
+	if (dir->nindex > 1)
+		qsort(dir->index, dir->nindex, sizeof *dir->index, cmp_entry);
+}
+
+/* Reads and scans one file of dir into dir->hcl[i]. */
+static void read_one(struct tfmap *m, struct tfdir *dir, size_t i)
+{
+	struct doc_source src = {0};
+	char err[256];
+	src.path = dir->files[i];
+	if (!text_read(&src, dir->files[i], TFMAP_MAX_FILE_SIZE, err, sizeof err)) {
+		if (m->d)
+			diags_add(m->d, DIAG_WARNING, dir->files[i], 0, 0, NULL,
+			          "cannot read Terraform source: %s", err);
+		return;
+	}
+	hcl_scan(&dir->hcl[i], src.data, src.len, dir->files[i], m->d);
+	free(src.data);
+}
+
+static void read_dir(struct tfmap *m, struct tfdir *dir)
+{
+	char real[PATH_MAX];
+	size_t n;
+	char **names = list_tf(dir->path, &n);
+	if (realpath(dir->path, real))
+		dir->real = xstrdup(real);
+	dir->files = xcalloc(n ? n : 1, sizeof *dir->files);
+	dir->hcl = xcalloc(n ? n : 1, sizeof *dir->hcl);
+	dir->nfiles = n;
+	for (size_t i = 0; i < n; i++) {
+		dir->files[i] = file_path(dir->path, names[i]);
+		free(names[i]);
+		read_one(m, dir, i);
+	}
+	free(names);
+	index_dir(dir);
+}
+
+/* The directory at normalised display path, read on first use. */
+static struct tfdir *get_dir(struct tfmap *m, const char *path)
+{
+	for (size_t i = 0; i < m->ndirs; i++)
+		if (strcmp(m->dirs[i]->path, path) == 0)
+			return m->dirs[i];
+	struct tfdir *dir = xcalloc(1, sizeof *dir);
+	dir->path = xstrdup(path);
+	read_dir(m, dir);
+	xgrow((void **)&m->dirs, &m->cap, m->ndirs + 1, sizeof *m->dirs);
+	m->dirs[m->ndirs++] = dir;
+	return dir;
+}
+
+/* The first declaration of kind/type/name in dir, or NULL. */
+static const struct tfentry *find_entry(const struct tfdir *dir, enum hcl_block_kind kind,
+                                        const char *type, const char *name)
+{
+	struct tfentry key = {kind, type ? type : "", name, NULL, 0, NULL};
+	size_t lo = 0, hi = dir->nindex;
+	while (lo < hi) { /* the first entry not below key */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_entry(&dir->index[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == dir->nindex)
+		return NULL;
+	const struct tfentry *e = &dir->index[lo];
+	return e->kind == kind && strcmp(e->type, key.type) == 0 && strcmp(e->name, name) == 0
+	               ? e
+	               : NULL;
+}
+
+/* ---------------------------------------------------------------- addresses */
+
+/* A resource address split into module steps and the resource itself. Names point into
+ * the buffer `text` (a copy of the address with separators replaced by NULs). */
+struct address {
+	char *text;
+	char **modules;
+	size_t nmodules;
+	bool data;
+	char *type, *name;
+};
+
+/* Skips an instance key ("[0]", "[\"a.b]\"]") at *p; false when malformed. */
+static bool skip_key(char **p)
+{
+	if (**p != '[')
+		return true;
+	(*p)++;
+	if (**p == '"') {
+		for ((*p)++; **p && **p != '"'; (*p)++)
+			if (**p == '\\' && (*p)[1])
+				(*p)++;
+		if (**p != '"')
+			return false;
+		(*p)++;
+	} else {
+		while (**p >= '0' && **p <= '9')
+			(*p)++;
+	}
+	if (**p != ']')
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* Reads a name up to ".", "[" or the end and cuts it off with a NUL, skipping its instance
+ * key when keyed; *p then points past the "." that follows. *more tells whether one did. */
+static char *take_name(char **p, bool keyed, bool *more, bool *ok)
+{
+	char *start = *p;
+	while (**p && **p != '.' && **p != '[')
+		(*p)++;
+	char *end = *p;
+	if (end == start || (keyed ? !skip_key(p) : **p == '['))
+		*ok = false;
+	char sep = **p;
+	*end = '\0';
+	*more = sep == '.';
+	if (*more)
+		(*p)++;
+	else if (sep != '\0')
+		*ok = false;
+	return start;
+}
+
+static bool parse_address(const char *address, struct address *a)
+{
+	bool ok = true, more = true;
+	size_t cap = 0;
+	memset(a, 0, sizeof *a);
+	a->text = xstrdup(address);
+	char *p = a->text;
+	while (ok && more && strncmp(p, "module.", 7) == 0) {
+		p += 7;
+		xgrow((void **)&a->modules, &cap, a->nmodules + 1, sizeof *a->modules);
+		a->modules[a->nmodules++] = take_name(&p, true, &more, &ok);
+	}
+	if (ok && more && strncmp(p, "data.", 5) == 0) {
+		a->data = true;
+		p += 5;
+	}
+	if (ok && more)
+		a->type = take_name(&p, false, &more, &ok);
+	if (ok && more)
+		a->name = take_name(&p, true, &more, &ok);
+	return ok && a->name && !more;
+}
+
+static void address_free(struct address *a)
+{
+	free(a->text);
+	free(a->modules);
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+/* Keeps a reason string for the map's lifetime and returns it. */
+static const char *reason(struct tfmap *m, char *text)
+{
+	xgrow((void **)&m->reasons, &m->reasons_cap, m->nreasons + 1, sizeof *m->reasons);
+	m->reasons[m->nreasons++] = text;
+	return text;
+}
+
+static bool is_local_source(const char *s)
+{
+	return strncmp(s, "./", 2) == 0 || strncmp(s, "../", 3) == 0 || strcmp(s, ".") == 0 ||
+	       strcmp(s, "..") == 0 || strncmp(s, ".\\", 2) == 0 || strncmp(s, "..\\", 3) == 0 ||
+	       s[0] == '/';
+}
+
+/* What kind of remote source s is, for the unmapped reason. */
+static const char *remote_kind(const char *s)
+{
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{"git::", "git"}, {"git@", "git"}, {"github.com/", "GitHub"},
+		{"bitbucket.org/", "Bitbucket"}, {"hg::", "Mercurial"}, {"http://", "http"},
+		{"https://", "http"}, {"s3::", "S3"}, {"gcs::", "GCS"},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strncmp(s, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+			return kinds[i].kind;
+	return strstr(s, "::") ? "remote" : "registry";
+}
+
+/* Moves *dir to the source directory of module block `name`; on failure returns the reason. */
+static const char *enter_module(struct tfmap *m, struct tfdir **dir, const char *name,
+                                char **seen, size_t *nseen)
+{
+	const struct tfentry *e = find_entry(*dir, HCL_MODULE, NULL, name);
+	if (!e)
+		return reason(m, xasprintf("no module \"%s\" block in '%s'", name, (*dir)->path));
+	const char *src = e->block->source;
+	if (!src)
+		return reason(m, xasprintf("module '%s' (%s:%u) has no literal source", name, e->file,
+		                           e->block->line));
+	if (!is_local_source(src))
+		return reason(m, xasprintf("module '%s' has a remote source (%s: %s)", name,
+		                           remote_kind(src), src));
+	char *child = path_join((*dir)->path, src);
+	*dir = get_dir(m, child);
+	free(child);
+	if (!(*dir)->real)
+		return reason(m, xasprintf("cannot read the directory '%s' of module '%s'",
+		                           (*dir)->path, name));
+	for (size_t i = 0; i < *nseen; i++)
+		if (strcmp(seen[i], (*dir)->real) == 0)
+			return reason(m, xasprintf("module '%s' (%s:%u) includes itself", name, e->file,
+			                           e->block->line));
+	seen[(*nseen)++] = (*dir)->real;
+	return NULL;
+}
+
+/* Fills loc from block entry e and path. */
+static void locate(const struct tfentry *e, const char *path, struct tfmap_loc *loc)
+{
+	loc->file = e->file;
+	loc->block = e->block;
+	loc->line = e->block->line;
+	loc->column = e->block->column;
+	loc->attr = path && *path ? hcl_block_attr(e->block, path, &loc->exact) : NULL;
+	if (loc->attr) {
+		loc->line = loc->attr->line;
+		loc->column = loc->attr->column;
+	}
+}
+
+bool tfmap_lookup(struct tfmap *m, const char *address, const char *path, struct tfmap_loc *loc)
+{
+	struct address a;
+	memset(loc, 0, sizeof *loc);
+	loc->path = path;
+	if (!parse_address(address, &a)) {
+		loc->unmapped = reason(m, xasprintf("'%s' is not a Terraform resource address", address));
+		address_free(&a);
+		return false;
+	}
+	struct tfdir *dir = get_dir(m, m->root);
+	char **seen = xcalloc(a.nmodules + 1, sizeof *seen);
+	size_t nseen = 0;
+	if (dir->real)
+		seen[nseen++] = dir->real;
+	for (size_t i = 0; i < a.nmodules && !loc->unmapped; i++)
+		loc->unmapped = enter_module(m, &dir, a.modules[i], seen, &nseen);
+	if (!loc->unmapped) {
+		const struct tfentry *e =
+			find_entry(dir, a.data ? HCL_DATA : HCL_RESOURCE, a.type, a.name);
+		if (e)
+			locate(e, path, loc);
+		else
+			loc->unmapped = reason(m, xasprintf("no %s \"%s\" \"%s\" block in '%s'",
+			                                    a.data ? "data" : "resource", a.type, a.name,
+			                                    dir->path));
+	}
+	free(seen);
+	address_free(&a);
+	return loc->file != NULL;
+}
+
+size_t tfmap_ignores(const struct tfmap_loc *loc, const struct hcl_ignore **out, size_t max)
+{
+	size_t n = 0;
+	if (!loc->block)
+		return 0;
+	for (size_t i = 0; i < loc->block->ignores.n; i++, n++)
+		if (n < max)
+			out[n] = &loc->block->ignores.v[i];
+	for (size_t a = 0; loc->path && a < loc->block->nattrs; a++) {
+		const struct hcl_attr *attr = &loc->block->attrs[a];
+		if (!hcl_attr_covers(attr, loc->path))
+			continue;
+		for (size_t i = 0; i < attr->ignores.n; i++, n++)
+			if (n < max)
+				out[n] = &attr->ignores.v[i];
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+struct tfmap *tfmap_new(const char *root, struct diags *d)
+{
+	struct tfmap *m = xcalloc(1, sizeof *m);
+	m->root = path_join(".", root);
+	m->d = d;
+	return m;
+}
+
+static void dir_free(struct tfdir *dir)
+{
+	for (size_t i = 0; i < dir->nfiles; i++) {
+		free(dir->files[i]);
+		hcl_file_free(&dir->hcl[i]);
+	}
+	free(dir->files);
+	free(dir->hcl);
+	free(dir->index);
+	free(dir->path);
+	free(dir->real);
+	free(dir);
+}
+
+void tfmap_free(struct tfmap *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->ndirs; i++)
+		dir_free(m->dirs[i]);
+	for (size_t i = 0; i < m->nreasons; i++)
+		free(m->reasons[i]);
+	free(m->dirs);
+	free(m->reasons);
+	free(m->root);
+	free(m);
+}

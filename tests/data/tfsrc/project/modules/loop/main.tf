@@ -1,0 +1,5 @@
+module "again" {
+  source = "../loop"
+}
+
+resource "null_resource" "x" {}

@@ -1,0 +1,3 @@
+module "three" {
+  source = "./three"
+}

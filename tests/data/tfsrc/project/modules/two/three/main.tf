@@ -1,0 +1,4 @@
+resource "aws_subnet" "deep" {
+  for_each   = toset(["a", "b"])
+  cidr_block = each.value
+}
