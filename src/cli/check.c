@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "report/sarif.h"
 #include "report/text.h"
+#include "tfsrc/tfmap.h"
 #include "util/xalloc.h"
 
 struct check_opts {
@@ -27,6 +28,7 @@ struct check_opts {
 	const char *max_file_size;
 	bool quiet;
 	bool changed_only;
+	const char *tf_dir;
 };
 
 static const char *const fail_on_names[] = {"info", "low", "medium", "high", "critical", "never",
@@ -73,6 +75,8 @@ const struct option cli_check_options[] = {
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
 	{"changed-only", 0, OPTION_FLAG, CHECK_OPT(changed_only), NULL, NULL,
 	 "report only resources a plan creates, updates or replaces"},
+	{"tf-dir", 0, OPTION_STRING, CHECK_OPT(tf_dir), "DIR", NULL,
+	 "point plan findings at the .tf sources under DIR (default: the plan's directory)"},
 	{"quiet", 'q', OPTION_FLAG, CHECK_OPT(quiet), NULL, NULL,
 	 "do not print warnings"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -206,9 +210,11 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 	}
 }
 
-/* Loads the inputs and runs the policies; without an engine (a config error) nothing runs. */
+/* Loads the inputs and runs the policies; without an engine (a config error) nothing runs.
+ * Findings on Terraform plans then get their .tf location (tf_dir, or each plan's directory
+ * when it holds .tf files). */
 static void evaluate(struct check_run *run, const struct option_list *paths,
-                     bool changed)
+                     bool changed, const char *tf_dir)
 {
 	static const char *const here[] = {"."};
 	if (!run->engine)
@@ -219,6 +225,7 @@ static void evaluate(struct check_run *run, const struct option_list *paths,
 	engine_run(run->engine, &run->model, &run->findings, &run->diags);
 	if (changed)
 		changed_only(&run->findings, &run->model);
+	tfmap_annotate(&run->findings, &run->model, tf_dir, &run->diags);
 	findings_sort(&run->findings);
 }
 
@@ -266,6 +273,9 @@ static bool valid_values(const struct check_opts *o, struct check_run *run, int 
 		setup_size(o->max_file_size, &run->load.max_file_size, &d, "max-file-size");
 	if (o->setup.policy_timeout)
 		setup_timeout(o->setup.policy_timeout, &seconds, &d);
+	if (o->tf_dir && !tfmap_dir_has_tf(o->tf_dir))
+		diags_add(&d, DIAG_USAGE, NULL, 0, 0, NULL, "'--tf-dir %s': no *.tf files there",
+		          o->tf_dir);
 	if (d.n == 0)
 		parse_targets(o, run, &d);
 	cli_print_diags(&d, false);
@@ -288,7 +298,7 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
 		run.fail_on = fail_on_value(&o, &run.config);
-		evaluate(&run, &paths, o.changed_only);
+		evaluate(&run, &paths, o.changed_only, o.tf_dir);
 		cli_print_diags(&run.diags, o.quiet);
 		report(&o, &run, &late);
 		cli_print_diags(&late, false);

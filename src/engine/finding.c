@@ -57,6 +57,7 @@ void findings_free(struct findings *f)
 		free(x->resource);
 		free(x->type);
 		free(x->file);
+		free(x->src_file);
 		free(x->path);
 		free(x->remediation);
 		free(x->title);

@@ -19,6 +19,10 @@ struct finding {
 	char *type;          /* resource type, or NULL */
 	char *file;          /* input path as given, or NULL */
 	unsigned line, column; /* 1-based; 0 when unknown */
+	char *src_file;      /* Terraform plans and states: the .tf file declaring the resource
+	                        (tfsrc/tfmap.h), or NULL when unmapped */
+	unsigned src_line, src_column; /* there: of the attribute when path is written, else of
+	                                  the block; 0 when unmapped */
 	char *path;          /* offending attribute path ("values.tags.Name"), or NULL */
 	bool cannot_verify;  /* the policy could not decide (values unknown until apply) */
 	char *remediation;   /* the policy's remediation text, or NULL */

@@ -1,7 +1,8 @@
 /*
  * GitHub workflow commands (see github.h): `::CMD file=F,line=L,col=C,title=T::MESSAGE`.
  * The runner decodes %25, %0D and %0A in the message, and additionally %3A and %2C in
- * property values, whose raw ':' and ',' would end the value.
+ * property values, whose raw ':' and ',' would end the value. A plan finding mapped to its
+ * .tf source annotates the .tf line; its message names the plan position.
  */
 #include "report/github.h"
 
@@ -91,13 +92,19 @@ static void github_finding(struct buf *b, struct github_paths *paths, const stru
 	buf_adds(&text, message);
 	if (f->cannot_verify)
 		buf_adds(&text, " (cannot verify: unknown until apply)");
+	if (f->src_file && f->file)
+		buf_addf(&text, " (plan: %s:%u:%u)", f->file, f->line, f->column);
 	if (f->remediation && *f->remediation) {
 		char *remediation = report_sarif_unwrap(f->remediation);
 		buf_addf(&text, "\nremediation: %s", remediation);
 		free(remediation);
 	}
-	github_command(b, paths, github_commands[f->severity % SEV_COUNT], f->file, f->line,
-	               f->column, title);
+	if (f->src_file)
+		github_command(b, paths, github_commands[f->severity % SEV_COUNT], f->src_file,
+		               f->src_line, f->src_column, title);
+	else
+		github_command(b, paths, github_commands[f->severity % SEV_COUNT], f->file, f->line,
+		               f->column, title);
 	github_escape(b, buf_str(&text), false);
 	buf_addc(b, '\n');
 	buf_free(&text);

@@ -67,6 +67,24 @@ static void write_string_member(struct buf *out, int indent, const char *key, co
 	report_json_string(out, v);
 }
 
+/* The .tf location of a mapped plan finding, or null. */
+static void write_source(struct buf *out, const struct finding *f)
+{
+	write_key(out, 6, "source", false);
+	if (!f->src_file) {
+		buf_adds(out, "null");
+		return;
+	}
+	buf_adds(out, "{");
+	write_key(out, 8, "file", true);
+	report_json_string(out, f->src_file);
+	write_key(out, 8, "line", false);
+	write_position(out, f->src_line);
+	write_key(out, 8, "column", false);
+	write_position(out, f->src_line ? f->src_column : 0);
+	buf_adds(out, "\n      }");
+}
+
 static void write_finding(struct buf *out, const struct finding *f)
 {
 	buf_adds(out, "{");
@@ -81,6 +99,7 @@ static void write_finding(struct buf *out, const struct finding *f)
 	write_position(out, f->line);
 	write_key(out, 6, "column", false);
 	write_position(out, f->line ? f->column : 0);
+	write_source(out, f);
 	write_string_member(out, 6, "path", f->path);
 	write_key(out, 6, "cannot_verify", false);
 	buf_adds(out, f->cannot_verify ? "true" : "false");

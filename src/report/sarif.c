@@ -684,7 +684,9 @@ static void sarif_result_locations(struct sarif_state *st, const struct finding 
 	jw_key(w, "locations");
 	jw_open(w, '[');
 	jw_open(w, '{');
-	if (has_file)
+	if (f->src_file)
+		sarif_physical_location(st, f->src_file, f->src_line, f->src_column);
+	else if (has_file)
 		sarif_physical_location(st, f->file, f->line, f->column);
 	if (f->resource) {
 		jw_key(w, "logicalLocations");
@@ -695,6 +697,23 @@ static void sarif_result_locations(struct sarif_state *st, const struct finding 
 		jw_close(w, '}');
 		jw_close(w, ']');
 	}
+	jw_close(w, '}');
+	jw_close(w, ']');
+}
+
+/* A finding located in the .tf sources keeps its plan position as a related location. */
+static void sarif_related_locations(struct sarif_state *st, const struct finding *f)
+{
+	struct jw *w = &st->w;
+	if (!f->src_file || !f->file || report_sarif_pseudo_file(f->file))
+		return;
+	jw_key(w, "relatedLocations");
+	jw_open(w, '[');
+	jw_open(w, '{');
+	jw_key(w, "id");
+	jw_uint(w, 1);
+	jw_ktext(w, "message", "the resource in the plan");
+	sarif_physical_location(st, f->file, f->line, f->column);
 	jw_close(w, '}');
 	jw_close(w, ']');
 }
@@ -729,6 +748,7 @@ static void sarif_result(struct sarif_state *st, const struct finding *f)
 	jw_kstr(w, "level", sarif_level(f->severity));
 	jw_ktext(w, "message", f->message && *f->message ? f->message : policy);
 	sarif_result_locations(st, f);
+	sarif_related_locations(st, f);
 	sarif_fingerprints(st, f);
 	sarif_result_properties(w, f);
 	jw_close(w, '}');

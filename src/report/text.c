@@ -1,6 +1,8 @@
 /*
  * The text report (see text.h). Findings arrive sorted by file, so a group ends where the
  * file changes; a blank line separates groups. Run-wide findings (no file) come first.
+ * A plan finding mapped to its Terraform source leads with the .tf file:line and ends with
+ * the plan position in parentheses.
  */
 #include "report/text.h"
 
@@ -39,17 +41,26 @@ static bool same_file(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* file, file:line or file:line:column. */
+static void write_position(const char *file, unsigned line, unsigned column, struct buf *out)
+{
+	report_text_add_safe(out, file);
+	if (line)
+		buf_addf(out, ":%u", line);
+	if (line && column)
+		buf_addf(out, ":%u", column);
+}
+
 static void write_location(const struct finding *f, bool color, struct buf *out)
 {
-	if (!f->file)
+	if (!f->file && !f->src_file)
 		return;
 	if (color)
 		buf_adds(out, ANSI_BOLD);
-	report_text_add_safe(out, f->file);
-	if (f->line)
-		buf_addf(out, ":%u", f->line);
-	if (f->line && f->column)
-		buf_addf(out, ":%u", f->column);
+	if (f->src_file)
+		write_position(f->src_file, f->src_line, 0, out);
+	else
+		write_position(f->file, f->line, f->column, out);
 	buf_adds(out, color ? ":" ANSI_RESET " " : ": ");
 }
 
@@ -71,6 +82,11 @@ static void write_finding(const struct finding *f, bool color, struct buf *out)
 		buf_adds(out, ": ");
 	}
 	report_text_add_safe(out, f->message ? f->message : "");
+	if (f->src_file && f->file) {
+		buf_adds(out, " (");
+		write_position(f->file, f->line, f->column, out);
+		buf_addc(out, ')');
+	}
 	buf_addc(out, '\n');
 }
 
