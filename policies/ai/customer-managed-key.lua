@@ -86,6 +86,9 @@ reference it from the resource.]],
   },
   tags = { "ai", "encryption" },
   params = {},
+  types = { "azurerm_cognitive_account", "azurerm_cognitive_account_customer_managed_key",
+            "azurerm_ai_foundry", "aws_bedrock_guardrail", "aws_bedrockagent_agent",
+            "aws_bedrock_custom_model", "google_vertex_ai_endpoint" },
   evaluate = function(model, ctx)
     local out = {}
     azure_accounts(out, model)

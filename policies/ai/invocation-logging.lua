@@ -42,6 +42,7 @@ CloudWatch) with a provider for each region where Bedrock is used.]],
   references = { "https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html" },
   tags = { "ai", "logging" },
   params = {},
+  types = { "aws_bedrock*", "aws_lambda_function", "aws_ecs_task_definition" },
   evaluate = function(model, ctx)
     local by_region, order, unresolved = usage(model)
     local logged = logged_regions(model)

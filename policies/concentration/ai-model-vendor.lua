@@ -70,6 +70,7 @@ model API, evaluations against both), or lower min_model_vendors knowingly.]],
   references = { "https://eur-lex.europa.eu/eli/reg/2022/2554/oj" },
   tags = { "concentration", "ai" },
   params = { min_model_vendors = 2 },
+  types = util.sorted_keys(endpoints),
   evaluate = function(model, ctx)
     local by_vendor, clouds, n, first = collect(model)
     local count = #util.sorted_keys(by_vendor)

@@ -102,6 +102,7 @@ carry the traffic over a private interconnect and waive the finding with that re
   },
   tags = { "egress", "ai", "cost" },
   params = { kubernetes_cloud = "" },
+  types = settings.types,
   evaluate = function(model, ctx)
     local out = {}
     for _, r in ipairs(util.by_types(model, settings.types)) do

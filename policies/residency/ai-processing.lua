@@ -170,5 +170,7 @@ Vertex AI location; or widen the allowed set knowingly.]],
   },
   tags = { "residency", "ai" },
   params = residency.params,
+  types = { "azurerm_cognitive_deployment", "aws_bedrock*", "google_vertex_ai_*",
+            table.unpack(settings.types) },
   evaluate = evaluate,
 }

@@ -47,6 +47,7 @@ an Artifact Registry repository in the home region) and pull from there.]],
   },
   tags = { "residency", "containers" },
   params = residency.params,
+  types = settings.types,
   evaluate = function(model, ctx)
     local scope = residency.scope(ctx, model)
     if not scope then return nil end

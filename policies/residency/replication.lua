@@ -167,6 +167,9 @@ a region whose pair is allowed; for GCS: a regional or allowed dual-region locat
   },
   tags = { "residency", "replication" },
   params = residency.params,
+  types = { "aws_s3_bucket_replication_configuration", "aws_s3_bucket", "aws_dynamodb_table",
+            "aws_kms_replica_key", "aws_backup_plan", "azurerm_storage_account",
+            "azurerm_cosmosdb_account", "google_storage_bucket" },
   evaluate = function(model, ctx)
     local scope = residency.scope(ctx, model)
     if not scope then return nil end
