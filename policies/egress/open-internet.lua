@@ -192,8 +192,8 @@ local function open_namespaces(model)
   for _, np in ipairs(model.by_type("NetworkPolicy")) do
     if restricts_egress(np) then restricted[namespace_of(np)] = true end
   end
-  for _, r in ipairs(model.resources) do
-    if r.cloud == "kubernetes" and settings.workload_kinds[r.type] then
+  for _, r in ipairs(util.by_types(model, util.sorted_keys(settings.workload_kinds))) do
+    if r.cloud == "kubernetes" then
       local ns = namespace_of(r)
       if not workloads[ns] then order[#order + 1] = ns; workloads[ns] = {} end
       table.insert(workloads[ns], r)

@@ -440,6 +440,115 @@ size_t tfmap_ignores(const struct tfmap_loc *loc, const struct hcl_ignore **out,
 	return n;
 }
 
+/* ---------------------------------------------------------------- findings */
+
+/* The source maps of one run: one per directory, and which one each input uses. */
+struct annotate {
+	const struct model *model;
+	struct tfmap **maps;     /* distinct directories */
+	size_t nmaps;
+	struct tfmap **by_input; /* per model input: its map, or NULL (not Terraform, no .tf) */
+	const char **reported;   /* unmapped reasons already warned about */
+	size_t nreported, reported_cap;
+};
+
+/* The directory of an input file, as written ("." for a bare name). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+static struct tfmap *map_for_dir(struct annotate *an, const char *dir, struct diags *d)
+{
+	char *norm = path_join(".", dir);
+	for (size_t i = 0; i < an->nmaps; i++) {
+		if (strcmp(an->maps[i]->root, norm) == 0) {
+			free(norm);
+			return an->maps[i];
+		}
+	}
+	free(norm);
+	an->maps = xrealloc(an->maps, (an->nmaps + 1) * sizeof *an->maps);
+	an->maps[an->nmaps] = tfmap_new(dir, d);
+	return an->maps[an->nmaps++];
+}
+
+static void annotate_inputs(struct annotate *an, const char *tf_dir, struct diags *d)
+{
+	const struct model *m = an->model;
+	an->by_input = xcalloc(m->ninputs ? m->ninputs : 1, sizeof *an->by_input);
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct model_input *in = m->inputs[i];
+		const char *path = in->doc.src.path;
+		if ((in->format != FORMAT_TFPLAN && in->format != FORMAT_TFSTATE) || !path)
+			continue;
+		if (tf_dir) {
+			an->by_input[i] = map_for_dir(an, tf_dir, d);
+		} else if (strcmp(path, "-") != 0 && strcmp(path, "<stdin>") != 0) {
+			char *dir = dir_of(path);
+			if (tfmap_dir_has_tf(dir))
+				an->by_input[i] = map_for_dir(an, dir, d);
+			free(dir);
+		}
+	}
+}
+
+/* The map of the input a finding's file names, or NULL. */
+static struct tfmap *map_of(const struct annotate *an, const char *file)
+{
+	for (size_t i = 0; file && i < an->model->ninputs; i++) {
+		const char *path = an->model->inputs[i]->doc.src.path;
+		if (an->by_input[i] && path && strcmp(path, file) == 0)
+			return an->by_input[i];
+	}
+	return NULL;
+}
+
+/* One warning per distinct reason (the first address it met is named). */
+static void warn_unmapped(struct annotate *an, const struct finding *f, const char *why,
+                          struct diags *d)
+{
+	for (size_t i = 0; i < an->nreported; i++)
+		if (strcmp(an->reported[i], why) == 0)
+			return;
+	xgrow((void **)&an->reported, &an->reported_cap, an->nreported + 1, sizeof *an->reported);
+	an->reported[an->nreported++] = why;
+	if (d)
+		diags_add(d, DIAG_WARNING, f->file, 0, 0, NULL,
+		          "no Terraform source location for '%s': %s", f->resource, why);
+}
+
+void tfmap_annotate(struct findings *fs, const struct model *model, const char *tf_dir,
+                    struct diags *d)
+{
+	struct annotate an = {0};
+	an.model = model;
+	annotate_inputs(&an, tf_dir, d);
+	for (size_t i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		struct tfmap *m = f->resource ? map_of(&an, f->file) : NULL;
+		struct tfmap_loc loc;
+		if (!m)
+			continue;
+		if (tfmap_lookup(m, f->resource, f->path, &loc)) {
+			free(f->src_file);
+			f->src_file = xstrdup(loc.file);
+			f->src_line = loc.line;
+			f->src_column = loc.column;
+		} else {
+			warn_unmapped(&an, f, loc.unmapped, d);
+		}
+	}
+	for (size_t i = 0; i < an.nmaps; i++)
+		tfmap_free(an.maps[i]);
+	free(an.maps);
+	free(an.by_input);
+	free(an.reported);
+}
+
 /* ---------------------------------------------------------------- lifecycle */
 
 struct tfmap *tfmap_new(const char *root, struct diags *d)

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine/finding.h"
+#include "model/model.h"
 #include "tfsrc/hcl.h"
 #include "util/diag.h"
 
@@ -49,5 +51,12 @@ size_t tfmap_ignores(const struct tfmap_loc *loc, const struct hcl_ignore **out,
 
 /* True when dir holds at least one *.tf file. */
 bool tfmap_dir_has_tf(const char *dir);
+
+/* Fills src_file, src_line and src_column of the findings on Terraform plans and states of
+ * model: from the sources under tf_dir when it is not NULL, else under the directory of
+ * each such input when it holds *.tf files. A finding that cannot be mapped keeps only its
+ * plan location; each distinct reason is one warning in d. */
+void tfmap_annotate(struct findings *f, const struct model *model, const char *tf_dir,
+                    struct diags *d);
 
 #endif
