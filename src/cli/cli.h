@@ -39,6 +39,7 @@ int cli_version(const struct cli_command *cmd, int argc, char **argv);
 int cli_test(const struct cli_command *cmd, int argc, char **argv);
 int cli_new(const struct cli_command *cmd, int argc, char **argv);
 int cli_help(const struct cli_command *cmd, int argc, char **argv);
+int cli_report(const struct cli_command *cmd, int argc, char **argv);
 extern const struct option cli_check_options[];
 extern const struct option cli_list_options[];
 extern const struct option cli_explain_options[];
@@ -47,6 +48,7 @@ extern const struct option cli_version_options[];
 extern const struct option cli_test_options[];
 extern const struct option cli_new_options[];
 extern const struct option cli_help_options[];
+extern const struct option cli_report_options[];
 
 /* main.c: the command table. */
 const struct cli_command *cli_command_find(const char *name);

@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
 	 "run the policy tests (fixture cases and Lua test files) under policy roots"},
 	{"new", cli_new, cli_new_options, "[options] policy ID",
 	 "write a new policy with its tests, ready to edit"},
+	{"report", cli_report, cli_report_options, "[options] [PATH...]",
+	 "show the estate: inventory, vendor concentration and flows (terminal, HTML, JSON)"},
 	{"version", cli_version, cli_version_options, "", "print the version"},
 	{"help", cli_help, cli_help_options, "[COMMAND]", "show the help of moongate or a command"},
 };
