@@ -49,9 +49,16 @@ local function workloads_cloud(model)
   return found
 end
 
-local function sender_cloud(r, model, ctx)
+-- memo keeps the model-wide answers (cluster and workloads cloud) of one evaluation: they
+-- are the same for every resource, and computing them per resource is quadratic.
+local function sender_cloud(r, model, ctx, memo)
   if r.cloud == "aws" or r.cloud == "azure" or r.cloud == "gcp" then return r.cloud end
-  return cluster_cloud(model, ctx) or image_cloud(r) or workloads_cloud(model)
+  if memo.cluster == nil then memo.cluster = cluster_cloud(model, ctx) or false end
+  if memo.cluster then return memo.cluster end
+  local c = image_cloud(r)
+  if c then return c end
+  if memo.workloads == nil then memo.workloads = workloads_cloud(model) or false end
+  return memo.workloads or nil
 end
 
 local function message(r, from, s, h)
@@ -67,11 +74,11 @@ local function message(r, from, s, h)
   return msg
 end
 
-local function check_resource(out, r, model, ctx)
+local function check_resource(out, r, model, ctx, memo)
   local from
   for _, s in ipairs(settings.strings(r)) do
     for _, h in ipairs(egress.find_hosts(s.value)) do
-      from = from or sender_cloud(r, model, ctx) or "?"
+      from = from or sender_cloud(r, model, ctx, memo) or "?"
       if from == "?" then
         local f = moongate.cannot_verify(string.format("%s calls %s at %s, and the cloud it "
           .. "runs in is not in the input (set kubernetes_cloud)", r.address, h.service, h.host), s.path)
@@ -104,9 +111,9 @@ carry the traffic over a private interconnect and waive the finding with that re
   params = { kubernetes_cloud = "" },
   types = settings.types,
   evaluate = function(model, ctx)
-    local out = {}
+    local out, memo = {}, {}
     for _, r in ipairs(util.by_types(model, settings.types)) do
-      check_resource(out, r, model, ctx)
+      check_resource(out, r, model, ctx, memo)
     end
     return out
   end,

@@ -231,6 +231,9 @@ def main():
     ap.add_argument("--only", choices=("fixtures", "corpus"))
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
+    if not os.access(binary, os.X_OK):
+        print(f"moongate binary not found or not executable: {binary}")
+        return 1
     failed = checked = 0
     if a.only != "corpus":
         f, t = run_fixtures(binary, os.path.abspath(a.policies))
