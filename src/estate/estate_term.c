@@ -119,20 +119,23 @@ static void write_shares(const struct estate_shares *s, const char *title, const
 	snprintf(line, sizeof line, "%s: HHI %.0f, effective number of vendors %.2f", title,
 	         s->hhi, s->effective);
 	heading(out, o, line);
-	size_t bw = bar_width(o, 2 + 18 + 1 + 8 + 20);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct estate_vendor *v = &s->v[i];
+		struct buf tail = BUF_INIT;
+		buf_addf(&tail, "  %zu %s%s", v->count, unit, v->count == 1 ? "" : "s");
+		if (v->clouds) {
+			buf_adds(&tail, " on ");
+			report_text_add_safe(&tail, v->clouds);
+		}
+		size_t tail_cols = columns(buf_str(&tail)) > 30 ? 30 : columns(buf_str(&tail));
 		buf_adds(out, "  ");
 		add_cell(out, v->name, 18);
 		buf_addc(out, ' ');
-		add_bar(out, o, v->share, s->v[0].share, bw);
-		buf_addf(out, " %6.1f%%  %zu %s%s", 100 * v->share, v->count, unit,
-		         v->count == 1 ? "" : "s");
-		if (v->clouds) {
-			buf_adds(out, " on ");
-			report_text_add_safe(out, v->clouds);
-		}
+		add_bar(out, o, v->share, s->v[0].share, bar_width(o, 2 + 18 + 1 + 8 + tail_cols));
+		buf_addf(out, " %6.1f%%", 100 * v->share);
+		add_cell(out, buf_str(&tail), tail_cols);
 		buf_addc(out, '\n');
+		buf_free(&tail);
 	}
 	if (s->n == 0)
 		buf_addf(out, "  no %ss\n", unit);
