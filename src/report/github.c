@@ -93,7 +93,7 @@ static void github_finding(struct buf *b, struct github_paths *paths, const stru
 	if (f->cannot_verify)
 		buf_adds(&text, " (cannot verify: unknown until apply)");
 	if (f->src_file && f->file)
-		buf_addf(&text, " (plan: %s:%u:%u)", f->file, f->line, f->column);
+		buf_addf(&text, " (plan: %s:%u:%u)", github_path(paths, f->file), f->line, f->column);
 	if (f->remediation && *f->remediation) {
 		char *remediation = report_sarif_unwrap(f->remediation);
 		buf_addf(&text, "\nremediation: %s", remediation);
