@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 
@@ -23,16 +24,40 @@ static struct policy *find_policy(struct engine *e, const char *id)
 	return NULL;
 }
 
+static bool past(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec != deadline->tv_sec ? now.tv_sec > deadline->tv_sec
+	                                      : now.tv_nsec > deadline->tv_nsec;
+}
+
+/* Runs p under its own budgets. Called from a Lua test, the budgets of the test itself are
+ * put back afterwards, so a test that calls run() in a loop still meets its deadline. */
 static void run_alone(struct engine *e, struct policy *p, struct model *m, struct findings *out,
                       struct diags *d)
 {
 	struct run run;
 	struct run *outer = e->run;
+	struct sandbox saved = e->sb;
+	lua_Hook hook = lua_gethook(e->sb.L);
+	int mask = lua_gethookmask(e->sb.L), count = lua_gethookcount(e->sb.L);
 	run_init(&run, e, m, out, d);
 	e->run = &run;
 	run_policy(e, &run, p);
 	e->run = outer;
 	run_free(&run);
+	e->sb.count = saved.count;
+	e->sb.budget = saved.budget;
+	e->sb.timeout = saved.timeout;
+	e->sb.deadline = saved.deadline;
+	e->sb.tripped = saved.tripped; /* a policy's overrun is its own error, not the test's */
+	lua_sethook(e->sb.L, hook, mask, count);
+	if (outer == NULL && past(&saved.deadline)) {
+		/* the test's own deadline: a loop of short runs resets the instruction counter */
+		e->sb.tripped = SANDBOX_TIMEOUT;
+		lua_sethook(e->sb.L, hook, LUA_MASKCOUNT, 1);
+	}
 }
 
 bool engine_run_only(struct engine *e, const char *id, struct model *m, struct findings *out,
