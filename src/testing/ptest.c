@@ -241,7 +241,9 @@ static void run_case(struct root_run *rr, const struct unit *u, struct ptest_res
 			ptest_fixture_run(e, u->policy, u->path, t);
 		engine_free(e);
 	}
-	for (size_t i = 0; i < d.n && d.v[i].kind == DIAG_USAGE; i++) {
+	for (size_t i = 0; i < d.n; i++) { /* the case's config.yaml itself */
+		if (d.v[i].kind != DIAG_USAGE)
+			continue;
 		char *msg = diag_format(&d.v[i]);
 		ptest_fail(t, "%s", msg);
 		free(msg);

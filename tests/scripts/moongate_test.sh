@@ -89,6 +89,22 @@ if [ -f "$schemas/junit.xsd" ] && command -v xmllint >/dev/null; then
 		{ cat "$tmp/xml.err" >&2; fail "JUnit report is not valid"; }
 fi
 
+# --- budgets: a test or a policy that never ends fails, and the next test still runs
+expect_rc 1 "$bin" test --policy-timeout 0.5 "$src/tests/data/ptest/budget"
+has "FAIL x/loop loops_forever"
+has "loop_test.lua:4: time limit exceeded"
+has "FAIL x/loop runs_forever"
+has "FAIL x/loop policy_loops"
+has "ok   x/loop after"
+
+# --- a case whose config.yaml is invalid fails naming it
+mkdir -p "$tmp/cfgroot" && cp -r "$root/demo" "$tmp/cfgroot/" &&
+	printf 'policies:\n  demo/bucket-acl:\n    sevrity: low\n' \
+		>"$tmp/cfgroot/demo/bucket-acl.tests/param-config/config.yaml"
+expect_rc 1 "$bin" test -k param-config "$tmp/cfgroot"
+has "FAIL demo/bucket-acl param-config"
+has "param-config/config.yaml:3:"
+
 # --- usage and load errors exit 2
 expect_rc 2 "$bin" test "$tmp/no-such-root"
 has_err "no-such-root: cannot read policy directory"
