@@ -684,6 +684,38 @@ static uint32_t merge_source(struct yaml_state *st, uint32_t src, struct key_set
 /* Resolves the merge keys of mapping m (the last subtree of the tape): each '<<' pair is
  * replaced, in place, by the merged pairs whose key is neither an explicit key of m nor
  * brought by an earlier merge. */
+/* Where a pair kept by resolve_merges moved: old tape range [from, to) now starts at from+delta. */
+struct shift {
+	uint32_t from, to;
+	int64_t delta;
+};
+
+/* Moves the anchors defined inside mapping m (old range (m, end)) along with their pairs; an
+ * anchor inside a merge source, which the rewrite dropped, can no longer be aliased. */
+static void remap_anchors(struct yaml_state *st, uint32_t m, uint32_t end,
+                          const struct shift *sh, size_t nsh)
+{
+	for (size_t i = 0; i < st->nanchors; i++) {
+		struct anchor *a = &st->anchors[i];
+		if (a->start == DOC_NONE || a->start <= m || a->start >= end)
+			continue;
+		size_t lo = 0, hi = nsh;
+		while (lo < hi) { /* the last shift with from <= a->start */
+			size_t mid = lo + (hi - lo) / 2;
+			if (sh[mid].from <= a->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo > 0 && a->end <= sh[lo - 1].to) {
+			a->start = (uint32_t)((int64_t)a->start + sh[lo - 1].delta);
+			a->end = (uint32_t)((int64_t)a->end + sh[lo - 1].delta);
+		} else {
+			a->start = a->end = DOC_NONE;
+		}
+	}
+}
+
 static void resolve_merges(struct yaml_state *st, uint32_t m)
 {
 	struct doc *doc = st->doc;
@@ -699,11 +731,14 @@ static void resolve_merges(struct yaml_state *st, uint32_t m)
 			key_set_add(st, &set, k);
 	}
 	struct doc_node *out = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, nsh = 0, shcap = 0;
+	struct shift *sh = NULL;
 	uint32_t pairs = 0;
 	for (uint32_t k = m + 1; k < end; k = doc->nodes[k + 1].next) {
 		uint32_t v = k + 1;
 		if (!(doc->nodes[k].flags & MERGE_KEY_FLAG)) {
+			xgrow((void **)&sh, &shcap, nsh + 1, sizeof *sh);
+			sh[nsh++] = (struct shift){k, doc->nodes[v].next, (int64_t)m + 1 + (int64_t)n - k};
 			copy_subtree(doc, k, &out, &n, &cap, m + 1);
 			copy_subtree(doc, v, &out, &n, &cap, m + 1);
 			pairs++;
@@ -719,6 +754,8 @@ static void resolve_merges(struct yaml_state *st, uint32_t m)
 	doc->n = m + 1 + (uint32_t)n;
 	doc->nodes[m].next = doc->n;
 	doc->nodes[m].len = pairs;
+	remap_anchors(st, m, end, sh, nsh);
+	free(sh);
 	free(out);
 	free(set.slots);
 }
@@ -748,6 +785,9 @@ static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
 	struct anchor *a = anchor_find(st, name);
 	if (!a)
 		return fail_at(st, pos, "undefined alias '*%s'", name);
+	if (a->start == DOC_NONE)
+		return fail_at(st, pos, "alias '*%s' refers to a node inside a merged mapping ('<<')",
+		               name);
 	uint32_t count = a->end - a->start;
 	st->alias_used += count;
 	if (st->alias_used > st->alias_budget)
