@@ -50,6 +50,13 @@ open("docs.yaml", "w").write("---\na: 1\n" * 1000000)
 PY
 expect "yaml alias bomb" 2 "bomb.yaml:6:29: alias '*e' exceeds the limit of" bomb.yaml
 expect "a million yaml documents" 2 "docs.yaml:200001:1: more than 100000 documents" docs.yaml
+# Anchors inside a mapping rewritten by a merge key move with it (fuzzing found stale ranges).
+printf 'base: &b {x: 1}\na:\n  <<: *b\n  k: &x {c: 1}\nd: *x\n' > merge.yaml
+"$bin" parse merge.yaml | grep -qF '"a":{"x":1,"k":{"c":1}},"d":{"c":1}' ||
+	fail "anchor inside a merged mapping: $("$bin" parse merge.yaml 2>&1 | head -c 400)"
+printf 'f:\n  <<: {g: &z 2}\nh: *z\n' > merge2.yaml
+expect "alias into a merge source" 2 "merge2.yaml:3:4: alias '*z' refers to a node inside a merged" \
+	merge2.yaml
 head -c 4096 "$bin" > binary.json
 expect "binary file" 2 "binary.json:1:1: expected a value" binary.json
 head -c 4096 "$bin" > binary.yaml
