@@ -3,24 +3,20 @@
  * the config's policy_paths, else ".") and reports them as text, JSON or JUnit XML.
  * Exit: 0 all passed, 1 a test failed, 2 usage error or a root that cannot be read.
  */
-#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "testing/ptest.h"
 #include "util/buf.h"
-#include "util/xalloc.h"
 
 struct test_opts {
+	struct setup_options setup; /* --config, --no-config, --policy-timeout */
 	const char *format;
+	const char *output;
 	const char *pattern;
 	bool coverage;
-	const char *config;
-	bool no_config;
-	const char *policy_timeout;
 };
 
 static const char *const format_names[] = {"text", "json", "junit", NULL};
@@ -34,10 +30,12 @@ const struct option cli_test_options[] = {
 	 "run only tests whose 'policy name' contains PATTERN (or matches it as a glob)"},
 	{"coverage", 0, OPTION_FLAG, TEST_OPT(coverage), NULL, NULL,
 	 "report per policy a passing and a failing test and the lines no test ran"},
-	{"config", 'c', OPTION_STRING, TEST_OPT(config), "FILE", NULL,
+	{"output", 'o', OPTION_STRING, TEST_OPT(output), "FILE", NULL,
+	 "write the report to FILE instead of standard output"},
+	{"config", 'c', OPTION_STRING, TEST_OPT(setup.config), "FILE", NULL,
 	 "take the default policy roots from FILE instead of the .moongate.yaml found from here"},
-	{"no-config", 0, OPTION_FLAG, TEST_OPT(no_config), NULL, NULL, "read no config file"},
-	{"policy-timeout", 0, OPTION_STRING, TEST_OPT(policy_timeout), "SECONDS", NULL,
+	{"no-config", 0, OPTION_FLAG, TEST_OPT(setup.no_config), NULL, NULL, "read no config file"},
+	{"policy-timeout", 0, OPTION_STRING, TEST_OPT(setup.policy_timeout), "SECONDS", NULL,
 	 "wall-clock limit per policy run (default 10)"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
 };
@@ -49,13 +47,7 @@ static bool default_roots(const struct test_opts *o, struct config *cfg,
 {
 	if (roots->n)
 		return true;
-	char cwd[PATH_MAX];
-	char *path = o->no_config ? NULL
-	             : o->config   ? xstrdup(o->config)
-	             : getcwd(cwd, sizeof cwd) ? config_find(cwd)
-	                                       : NULL;
-	bool ok = !path || config_load(cfg, path, d);
-	free(path);
+	bool ok = setup_config(&o->setup, cfg, d);
 	for (size_t i = 0; ok && i < cfg->npolicy_paths; i++)
 		option_list_add(roots, cfg->policy_paths[i]);
 	if (ok && roots->n == 0)
@@ -63,7 +55,8 @@ static bool default_roots(const struct test_opts *o, struct config *cfg,
 	return ok;
 }
 
-static void write_report(const struct test_opts *o, const struct ptest_report *r)
+static void write_report(const struct test_opts *o, const struct ptest_report *r,
+                         struct diags *d)
 {
 	struct buf out = BUF_INIT;
 	const char *format = o->format ? o->format : "text";
@@ -73,7 +66,7 @@ static void write_report(const struct test_opts *o, const struct ptest_report *r
 		ptest_write_junit(r, &out);
 	else
 		ptest_write_text(r, &out);
-	fwrite(buf_str(&out), 1, out.len, stdout);
+	cli_write_output(o->output, &out, d);
 	buf_free(&out);
 }
 
@@ -89,7 +82,7 @@ int cli_test(const struct cli_command *cmd, int argc, char **argv)
 	if (!cli_parse_args(cmd, argc, argv, &o, &roots, &rc))
 		goto out;
 	struct ptest_options po = {.pattern = o.pattern, .coverage = o.coverage};
-	if ((o.policy_timeout && !setup_timeout(o.policy_timeout, &po.timeout, &d)) ||
+	if ((o.setup.policy_timeout && !setup_timeout(o.setup.policy_timeout, &po.timeout, &d)) ||
 	    !default_roots(&o, &cfg, &roots, &d)) {
 		cli_print_diags(&d, false);
 		rc = EXIT_INPUT;
@@ -98,8 +91,8 @@ int cli_test(const struct cli_command *cmd, int argc, char **argv)
 	po.roots = roots.v;
 	po.nroots = roots.n;
 	ptest_run(&po, &r, &d);
+	write_report(&o, &r, &d);
 	cli_print_diags(&d, false);
-	write_report(&o, &r);
 	rc = r.failed ? EXIT_FINDINGS : EXIT_CLEAN;
 	if (diags_count(&d, DIAG_USAGE) || diags_count(&d, DIAG_INPUT))
 		rc = EXIT_INPUT;

@@ -82,6 +82,8 @@ assert "expect_none" in t["fails_on_purpose"]["detail"]
 assert t["pass-private"]["status"] == "pass" and t["pass-private"]["detail"] is None
 assert t["skipped"]["status"] == "skip"
 PY
+expect_rc 1 "$bin" test --format json -o "$tmp/report.json" "$root"
+[ -s "$tmp/report.json" ] && [ ! -s "$tmp/out" ] || fail "--output did not write the report to its file"
 expect_rc 1 "$bin" test --format junit "$root"
 has '<testcase name="wrong-expectation" classname="demo/bucket-acl"'
 if [ -f "$schemas/junit.xsd" ] && command -v xmllint >/dev/null; then
