@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "govern/gov.h"
 #include "load/load.h"
 #include "report/github.h"
 #include "report/json.h"
@@ -29,6 +30,11 @@ struct check_opts {
 	bool quiet;
 	bool changed_only;
 	const char *tf_dir;
+	bool show_waived;
+	bool strict_waivers;
+	bool override_soft;
+	const char *baseline;
+	const char *write_baseline;
 };
 
 static const char *const fail_on_names[] = {"info", "low", "medium", "high", "critical", "never",
@@ -77,6 +83,18 @@ const struct option cli_check_options[] = {
 	 "report only resources a plan creates, updates or replaces"},
 	{"tf-dir", 0, OPTION_STRING, CHECK_OPT(tf_dir), "DIR", NULL,
 	 "point plan findings at the .tf sources under DIR (default: the plan's directory)"},
+	{"profile", 0, OPTION_STRING, CHECK_OPT(setup.profile), "NAME", NULL,
+	 "apply profile NAME of the config (fail_on, params, policies)"},
+	{"show-waived", 0, OPTION_FLAG, CHECK_OPT(show_waived), NULL, NULL,
+	 "list waived and suppressed findings too, with their reasons"},
+	{"strict-waivers", 0, OPTION_FLAG, CHECK_OPT(strict_waivers), NULL, NULL,
+	 "make a waiver that matches nothing an error"},
+	{"override-soft", 0, OPTION_FLAG, CHECK_OPT(override_soft), NULL, NULL,
+	 "do not fail on findings of soft-enforced policies"},
+	{"baseline", 0, OPTION_STRING, CHECK_OPT(baseline), "FILE", NULL,
+	 "report only findings not recorded in baseline FILE"},
+	{"write-baseline", 0, OPTION_STRING, CHECK_OPT(write_baseline), "FILE", NULL,
+	 "record the current findings in baseline FILE"},
 	{"quiet", 'q', OPTION_FLAG, CHECK_OPT(quiet), NULL, NULL,
 	 "do not print warnings"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -99,6 +117,9 @@ struct check_run {
 	struct report_target *targets;
 	size_t ntargets;
 	int fail_on;
+	struct gov_result gov;
+	struct report_governance report_gov;
+	char *config_shown; /* the config path as reports show it */
 };
 
 static int fail_on_value(const struct check_opts *o, const struct config *cfg)
@@ -199,7 +220,7 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 		.findings = &run->findings, .diags = &run->diags, .engine = run->engine,
 		.model = &run->model, .files = run->model.ninputs,
 		.resources = run->model.nresources, .policies = enabled_policies(run->engine),
-		.fail_on = run->fail_on,
+		.fail_on = run->fail_on, .gov = &run->report_gov,
 	};
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct buf out = BUF_INIT;
@@ -229,13 +250,65 @@ static void evaluate(struct check_run *run, const struct option_list *paths,
 	findings_sort(&run->findings);
 }
 
+/* An absolute path as reports show it: relative to the current directory when it lies there
+ * or in a directory above (a config found upwards: "../.moongate.yaml"), else as it is.
+ * New string, NULL for NULL. */
+static char *shown_path(const char *path)
+{
+	char cwd[4096];
+	if (!path || path[0] != '/' || !getcwd(cwd, sizeof cwd))
+		return path ? xstrdup(path) : NULL;
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash == path ? 1 : (size_t)(slash - path);
+	size_t n = strlen(cwd);
+	if (strncmp(path, cwd, dir) != 0 || (cwd[dir] != '/' && cwd[dir] != '\0' && dir > 1))
+		return xstrdup(path);
+	struct buf up = BUF_INIT;
+	if (strncmp(path, cwd, n) == 0 && path[n] == '/') {
+		buf_adds(&up, path + n + 1);
+		return buf_detach(&up);
+	}
+	for (size_t i = dir == 1 ? 0 : dir; i < n; i++) {
+		if (cwd[i] == '/')
+			buf_adds(&up, "../");
+	}
+	buf_adds(&up, slash + 1);
+	return buf_detach(&up);
+}
+
+/* Waivers, inline suppressions, enforcement and the baseline (govern/gov.h), then what the
+ * reporters are told of them. */
+static void govern(const struct check_opts *o, struct check_run *run)
+{
+	char today[11];
+	struct report_governance *rg = &run->report_gov;
+	run->config_shown = shown_path(run->config.path);
+	rg->config = run->config_shown;
+	rg->profile = o->setup.profile;
+	rg->show_waived = o->show_waived;
+	rg->override_soft = o->override_soft;
+	rg->waived = &run->gov.waived;
+	if (!run->engine || !gov_today(today, &run->diags))
+		return;
+	struct gov_options go = {
+		.config = run->config.path ? &run->config : NULL, .model = &run->model,
+		.today = today, .strict_waivers = o->strict_waivers,
+		.baseline = o->baseline ? o->baseline : run->config.baseline,
+		.write_baseline = o->write_baseline,
+	};
+	gov_apply(&go, &run->findings, &run->gov, &run->diags);
+	rg->baseline_used = run->gov.baseline_used;
+	rg->baselined = run->gov.baselined;
+	rg->baseline_fixed = run->gov.baseline_fixed;
+}
+
 static int exit_code(const struct check_run *run, const struct diags *late)
 {
 	int rc = cli_diags_exit(&run->diags);
 	if (rc == EXIT_CLEAN)
 		rc = cli_diags_exit(late);
 	for (size_t i = 0; rc == EXIT_CLEAN && i < run->findings.n; i++) {
-		if (run->findings.v[i].severity >= (enum severity)run->fail_on)
+		if (gov_fails(&run->findings.v[i], run->fail_on, run->report_gov.override_soft))
 			rc = EXIT_FINDINGS;
 	}
 	return rc;
@@ -258,6 +331,8 @@ static void check_run_free(struct check_run *run)
 	if (CHECK_FREE_ENGINE_AND_MODEL)
 		model_free(&run->model);
 	findings_free(&run->findings);
+	gov_result_free(&run->gov);
+	free(run->config_shown);
 	diags_free(&run->diags);
 	config_free(&run->config);
 	free(run->targets);
@@ -299,6 +374,7 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
 		run.fail_on = fail_on_value(&o, &run.config);
 		evaluate(&run, &paths, o.changed_only, o.tf_dir);
+		govern(&o, &run);
 		cli_print_diags(&run.diags, o.quiet);
 		report(&o, &run, &late);
 		cli_print_diags(&late, false);

@@ -82,6 +82,7 @@ struct setup_options {
 	struct option_list policy_dirs; /* --policy DIR, repeatable */
 	bool no_builtin;
 	const char *policy_timeout;     /* --policy-timeout SECONDS */
+	const char *profile;            /* --profile NAME: a profile of the config, or NULL */
 };
 
 /* Reads the config named by --config, or the one found from the current directory (none

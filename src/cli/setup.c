@@ -120,6 +120,8 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 		return false;
 	if (!setup_config(o, cfg, d))
 		return false;
+	if (o->profile && !config_use_profile(cfg, o->profile, d))
+		return false;
 	const char **roots = policy_roots(o, cfg, &eo.npolicy_dirs);
 	eo.policy_dirs = roots;
 	eo.builtin = !o->no_builtin;

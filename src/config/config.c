@@ -27,6 +27,11 @@ struct loader {
 	struct diags *d;
 	char *dir;    /* the config file's directory, "." when it has none */
 	bool ok;
+	/* Where fail_on, params and policies go: the top level, or the profile being read. */
+	int *fail_on;
+	uint32_t *params;
+	struct config_policy **policies;
+	size_t *npolicies;
 };
 
 typedef void (*key_fn)(struct loader *ld, uint32_t key, uint32_t value);
@@ -207,7 +212,7 @@ static char *resolve_path(const struct loader *ld, const char *path)
 
 static void load_fail_on(struct loader *ld, uint32_t key, uint32_t value)
 {
-	want_severity(ld, value, "fail_on", true, &ld->c->fail_on);
+	want_severity(ld, value, "fail_on", true, ld->fail_on);
 }
 
 static void load_policy_paths(struct loader *ld, uint32_t key, uint32_t value)
@@ -232,7 +237,7 @@ static void load_policy_paths(struct loader *ld, uint32_t key, uint32_t value)
 static void load_params(struct loader *ld, uint32_t key, uint32_t value)
 {
 	if (want_mapping(ld, value, "params") && doc_type(&ld->c->doc, value) == DOC_OBJECT)
-		ld->c->params = value;
+		*ld->params = value;
 }
 
 static void load_baseline(struct loader *ld, uint32_t key, uint32_t value)
@@ -247,11 +252,17 @@ static void load_baseline(struct loader *ld, uint32_t key, uint32_t value)
 
 /* ---------------------------------------------------------------- policies */
 
+/* The policy entry being read. */
+static struct config_policy *cur_policy(struct loader *ld)
+{
+	return &(*ld->policies)[*ld->npolicies - 1];
+}
+
 static void load_policy_enabled(struct loader *ld, uint32_t key, uint32_t value)
 {
 	bool b;
 	if (doc_bool(&ld->c->doc, value, &b))
-		ld->c->policies[ld->c->npolicies - 1].enabled = b;
+		cur_policy(ld)->enabled = b;
 	else
 		bad(ld, value, "'enabled' must be true or false, not %s",
 		    type_name(&ld->c->doc, value));
@@ -259,19 +270,31 @@ static void load_policy_enabled(struct loader *ld, uint32_t key, uint32_t value)
 
 static void load_policy_severity(struct loader *ld, uint32_t key, uint32_t value)
 {
-	want_severity(ld, value, "severity", false, &ld->c->policies[ld->c->npolicies - 1].severity);
+	want_severity(ld, value, "severity", false, &cur_policy(ld)->severity);
 }
 
 static void load_policy_params(struct loader *ld, uint32_t key, uint32_t value)
 {
 	if (want_mapping(ld, value, "params") && doc_type(&ld->c->doc, value) == DOC_OBJECT)
-		ld->c->policies[ld->c->npolicies - 1].params = value;
+		cur_policy(ld)->params = value;
+}
+
+static void load_policy_enforcement(struct loader *ld, uint32_t key, uint32_t value)
+{
+	char *s = want_string(ld, value, "enforcement");
+	enum enforcement e;
+	if (s && enforcement_parse(s, &e))
+		cur_policy(ld)->enforcement = (int)e;
+	else if (s)
+		bad(ld, value, "invalid enforcement '%s' (expected advisory, soft or hard)", s);
+	free(s);
 }
 
 static const struct key_entry policy_keys[] = {
 	{"enabled", load_policy_enabled},
 	{"severity", load_policy_severity},
 	{"params", load_policy_params},
+	{"enforcement", load_policy_enforcement},
 	{NULL, NULL},
 };
 
@@ -285,13 +308,14 @@ static void load_policy(struct loader *ld, uint32_t key, uint32_t value)
 		free(id);
 		return;
 	}
-	struct config_policy *p = &c->policies[c->npolicies++];
+	struct config_policy *p = &(*ld->policies)[(*ld->npolicies)++];
 	unsigned column;
 	doc_position(&c->doc, doc_node(&c->doc, key)->pos, &p->line, &column);
 	p->id = id;
 	p->enabled = -1;
 	p->severity = -1;
 	p->params = DOC_NONE;
+	p->enforcement = -1;
 	if (doc_type(&c->doc, value) == DOC_OBJECT)
 		load_keys(ld, value, policy_keys);
 	else if (doc_type(&c->doc, value) != DOC_NULL)
@@ -304,7 +328,7 @@ static void load_policies(struct loader *ld, uint32_t key, uint32_t value)
 	struct config *c = ld->c;
 	if (!want_mapping(ld, value, "policies") || doc_type(&c->doc, value) != DOC_OBJECT)
 		return;
-	c->policies = xcalloc(doc_node(&c->doc, value)->len + 1, sizeof *c->policies);
+	*ld->policies = xcalloc(doc_node(&c->doc, value)->len + 1, sizeof **ld->policies);
 	for (uint32_t k = doc_first(&c->doc, value); k != DOC_NONE;
 	     k = doc_next(&c->doc, value, k + 1)) {
 		if (!repeated_key(&c->doc, value, k)) {
@@ -405,6 +429,58 @@ static void load_waivers(struct loader *ld, uint32_t key, uint32_t value)
 	ld->c->waivers = value;
 }
 
+/* ---------------------------------------------------------------- profiles */
+
+static const struct key_entry profile_keys[] = {
+	{"fail_on", load_fail_on},
+	{"params", load_params},
+	{"policies", load_policies},
+	{NULL, NULL},
+};
+
+/* One profile: its settings are read with the top-level loaders, aimed at the profile. */
+static void load_profile(struct loader *ld, uint32_t key, uint32_t value)
+{
+	struct config *c = ld->c;
+	struct config_profile *p = &c->profiles[c->nprofiles++];
+	p->name = doc_strdup(&c->doc, key, NULL);
+	p->fail_on = -1;
+	p->params = DOC_NONE;
+	if (doc_type(&c->doc, value) == DOC_NULL)
+		return;
+	if (doc_type(&c->doc, value) != DOC_OBJECT) {
+		bad(ld, value, "profile '%s' must be a mapping, not %s", p->name,
+		    type_name(&c->doc, value));
+		return;
+	}
+	struct loader sub = *ld;
+	sub.fail_on = &p->fail_on;
+	sub.params = &p->params;
+	sub.policies = &p->policies;
+	sub.npolicies = &p->npolicies;
+	load_keys(&sub, value, profile_keys);
+	ld->ok = ld->ok && sub.ok;
+}
+
+static void load_profiles(struct loader *ld, uint32_t key, uint32_t value)
+{
+	struct config *c = ld->c;
+	if (!want_mapping(ld, value, "profiles") || doc_type(&c->doc, value) != DOC_OBJECT)
+		return;
+	c->profiles = xcalloc(doc_node(&c->doc, value)->len + 1, sizeof *c->profiles);
+	for (uint32_t k = doc_first(&c->doc, value); k != DOC_NONE;
+	     k = doc_next(&c->doc, value, k + 1)) {
+		char *name = doc_strdup(&c->doc, k, NULL);
+		if (repeated_key(&c->doc, value, k))
+			bad(ld, k, "duplicate profile '%s' in 'profiles'", name);
+		else if (!*name)
+			bad(ld, k, "empty profile name in 'profiles'");
+		else
+			load_profile(ld, k, k + 1);
+		free(name);
+	}
+}
+
 static const struct key_entry top_keys[] = {
 	{"fail_on", load_fail_on},
 	{"policy_paths", load_policy_paths},
@@ -412,6 +488,7 @@ static const struct key_entry top_keys[] = {
 	{"policies", load_policies},
 	{"waivers", load_waivers},
 	{"baseline", load_baseline},
+	{"profiles", load_profiles},
 	{NULL, NULL},
 };
 
@@ -456,7 +533,8 @@ static char *dir_of(const char *path)
 
 bool config_load(struct config *c, const char *path, struct diags *d)
 {
-	struct loader ld = {c, d, dir_of(path), true};
+	struct loader ld = {c, d, dir_of(path), true, &c->fail_on, &c->params, &c->policies,
+	                    &c->npolicies};
 	c->path = xstrdup(path);
 	if (!read_config(&ld, path)) {
 		free(ld.dir);
@@ -544,18 +622,67 @@ static bool is_glob(const char *id)
 	return strpbrk(id, "*?[") != NULL;
 }
 
-const struct config_policy *config_policy_for(const struct config *c, const char *id)
+/* The entry of v[0, n) for id: exact id, else the last matching glob. */
+static const struct config_policy *policy_in(const struct config_policy *v, size_t n,
+                                             const char *id)
 {
-	for (size_t i = 0; i < c->npolicies; i++) {
-		if (strcmp(c->policies[i].id, id) == 0)
-			return &c->policies[i];
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
 	}
-	for (size_t i = c->npolicies; i-- > 0;) {
-		const char *pat = c->policies[i].id;
-		if (is_glob(pat) && fnmatch(pat, id, 0) == 0)
-			return &c->policies[i];
+	for (size_t i = n; i-- > 0;) {
+		if (is_glob(v[i].id) && fnmatch(v[i].id, id, 0) == 0)
+			return &v[i];
 	}
 	return NULL;
+}
+
+const struct config_policy *config_policy_for(const struct config *c, const char *id)
+{
+	return policy_in(c->policies, c->npolicies, id);
+}
+
+const struct config_policy *config_profile_policy_for(const struct config *c, const char *id)
+{
+	return c->profile ? policy_in(c->profile->policies, c->profile->npolicies, id) : NULL;
+}
+
+bool config_use_profile(struct config *c, const char *name, struct diags *d)
+{
+	struct buf names = BUF_INIT;
+	for (size_t i = 0; i < c->nprofiles; i++) {
+		if (strcmp(c->profiles[i].name, name) == 0) {
+			c->profile = &c->profiles[i];
+			if (c->profile->fail_on >= 0)
+				c->fail_on = c->profile->fail_on;
+			buf_free(&names);
+			return true;
+		}
+		buf_addf(&names, "%s'%s'", i ? ", " : "", c->profiles[i].name);
+	}
+	if (c->nprofiles)
+		diags_add(d, DIAG_USAGE, c->path, 0, 0, NULL, "unknown profile '%s' (the config has %s)",
+		          name, buf_str(&names));
+	else
+		diags_add(d, DIAG_USAGE, c->path, 0, 0, NULL,
+		          "unknown profile '%s': the config has no 'profiles'", name);
+	buf_free(&names);
+	return false;
+}
+
+enum enforcement config_enforcement(const struct config *c, const char *id)
+{
+	const struct config_policy *p = config_profile_policy_for(c, id);
+	if (!p || p->enforcement < 0)
+		p = config_policy_for(c, id);
+	return p && p->enforcement >= 0 ? (enum enforcement)p->enforcement : ENFORCE_HARD;
+}
+
+static void free_policies(struct config_policy *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].id);
+	free(v);
 }
 
 void config_free(struct config *c)
@@ -565,9 +692,12 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->npolicy_paths; i++)
 		free(c->policy_paths[i]);
 	free(c->policy_paths);
-	for (size_t i = 0; i < c->npolicies; i++)
-		free(c->policies[i].id);
-	free(c->policies);
+	free_policies(c->policies, c->npolicies);
+	for (size_t i = 0; i < c->nprofiles; i++) {
+		free(c->profiles[i].name);
+		free_policies(c->profiles[i].policies, c->profiles[i].npolicies);
+	}
+	free(c->profiles);
 	free(c->baseline);
 	config_init(c);
 }

@@ -20,6 +20,17 @@ struct config_policy {
 	int severity;      /* -1 unset, else enum severity */
 	uint32_t params;   /* object node in doc, or DOC_NONE */
 	unsigned line;     /* where the entry is, for messages */
+	int enforcement;   /* -1 unset, else enum enforcement */
+};
+
+/* One entry of `profiles:`: settings that replace the top-level ones when selected with
+ * --profile. Its policy entries are looked up on their own (config_profile_policy_for). */
+struct config_profile {
+	char *name;
+	int fail_on;       /* -1 unset, else enum severity or SEV_NEVER */
+	uint32_t params;   /* params object laid over the global params, or DOC_NONE */
+	struct config_policy *policies;
+	size_t npolicies;
 };
 
 struct config {
@@ -34,6 +45,9 @@ struct config {
 	uint32_t waivers;        /* the waivers sequence, kept for governance, or DOC_NONE */
 	uint32_t root;           /* the document's root object, or DOC_NONE */
 	char *baseline;          /* baseline file resolved against the config's directory, or NULL */
+	struct config_profile *profiles;
+	size_t nprofiles;
+	const struct config_profile *profile; /* the one selected (config_use_profile), or NULL */
 };
 
 #define CONFIG_MAX_SIZE ((size_t)16 << 20) /* a larger config file is refused */
@@ -47,6 +61,13 @@ bool config_load(struct config *c, const char *path, struct diags *d);
 char *config_find(const char *dir);
 /* The entry for policy id (exact id, else the last matching glob), or NULL. */
 const struct config_policy *config_policy_for(const struct config *c, const char *id);
+/* The selected profile's entry for policy id (same rule as config_policy_for), or NULL. */
+const struct config_policy *config_profile_policy_for(const struct config *c, const char *id);
+/* Selects profile name: its fail_on replaces c->fail_on. An unknown name is a DIAG_USAGE in
+ * d naming the profiles there are; returns false then. */
+bool config_use_profile(struct config *c, const char *name, struct diags *d);
+/* The enforcement of policy id: the profile's entry, else the top-level entry, else hard. */
+enum enforcement config_enforcement(const struct config *c, const char *id);
 void config_free(struct config *c);
 
 #endif

@@ -61,6 +61,8 @@ void findings_free(struct findings *f)
 		free(x->path);
 		free(x->remediation);
 		free(x->title);
+		free(x->justification);
+		free(x->suppressed_by);
 	}
 	free(f->v);
 	memset(f, 0, sizeof *f);
@@ -76,6 +78,24 @@ bool severity_parse(const char *s, enum severity *out)
 	for (int i = 0; i < SEV_COUNT; i++) {
 		if (strcasecmp(s, severity_names[i]) == 0) {
 			*out = (enum severity)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *const enforcement_names[] = {"hard", "soft", "advisory"};
+
+const char *enforcement_name(enum enforcement e)
+{
+	return (unsigned)e <= ENFORCE_ADVISORY ? enforcement_names[e] : "hard";
+}
+
+bool enforcement_parse(const char *s, enum enforcement *out)
+{
+	for (int i = 0; i <= ENFORCE_ADVISORY; i++) {
+		if (strcmp(s, enforcement_names[i]) == 0) {
+			*out = (enum enforcement)i;
 			return true;
 		}
 	}

@@ -11,6 +11,21 @@ enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
 #define SEV_COUNT 5
 #define SEV_NEVER 99 /* a fail threshold no finding reaches (--fail-on never) */
 
+/* What governance decided about a finding (docs/governance.md). Only open findings count
+ * for the exit code; waived and suppressed ones are listed apart with their reason. */
+enum finding_status {
+	FINDING_OPEN,
+	FINDING_WAIVED,     /* a config waiver matched: SARIF suppression kind "external" */
+	FINDING_SUPPRESSED, /* an inline comment, annotation or tag: kind "inSource" */
+};
+
+/* Enforcement level of a policy, apart from severity (config `enforcement`). */
+enum enforcement {
+	ENFORCE_HARD,     /* fails the run at or above fail_on (the default) */
+	ENFORCE_SOFT,     /* like hard, unless --override-soft */
+	ENFORCE_ADVISORY, /* never fails the run */
+};
+
 struct finding {
 	char *policy;        /* "residency/allowed-regions" */
 	enum severity severity;
@@ -27,6 +42,10 @@ struct finding {
 	bool cannot_verify;  /* the policy could not decide (values unknown until apply) */
 	char *remediation;   /* the policy's remediation text, or NULL */
 	char *title;         /* the policy's title, or NULL */
+	enum finding_status status;
+	enum enforcement enforcement;
+	char *justification; /* waived/suppressed: the reason given, else NULL */
+	char *suppressed_by; /* waived/suppressed: "file:line" of the waiver or comment, else NULL */
 };
 
 struct findings {
@@ -43,6 +62,10 @@ void findings_sort(struct findings *f);
 void findings_free(struct findings *f);
 
 const char *severity_name(enum severity s);
+/* "hard", "soft", "advisory". */
+const char *enforcement_name(enum enforcement e);
+/* Parses an enforcement name (exact, lowercase); false when s names none. */
+bool enforcement_parse(const char *s, enum enforcement *out);
 /* Parses "info".."critical" (case-insensitive); false when s names no severity. */
 bool severity_parse(const char *s, enum severity *out);
 

@@ -461,6 +461,11 @@ static void build_params(lua_State *L, struct engine *e, int t, struct policy *p
 		const struct config_policy *cp = config_policy_for(cfg, p->info.id);
 		if (cp)
 			merge_config_params(L, &cfg->doc, cp->params, eff, conf);
+		if (cfg->profile)
+			merge_config_params(L, &cfg->doc, cfg->profile->params, eff, conf);
+		cp = config_profile_policy_for(cfg, p->info.id);
+		if (cp)
+			merge_config_params(L, &cfg->doc, cp->params, eff, conf);
 	}
 	luadoc_push_json(L, defaults);
 	p->info.defaults_json = xstrdup(lua_tostring(L, -1));
@@ -472,16 +477,22 @@ static void build_params(lua_State *L, struct engine *e, int t, struct policy *p
 	lua_pop(L, 1);
 }
 
+static void apply_policy_entry(struct policy *p, const struct config_policy *cp)
+{
+	if (cp && cp->enabled >= 0)
+		p->info.enabled = cp->enabled != 0;
+	if (cp && cp->severity >= 0)
+		p->info.severity = (enum severity)cp->severity;
+}
+
+/* The top-level entry of p, then the selected profile's entry over it. */
 static void apply_config(struct engine *e, struct policy *p)
 {
 	p->info.enabled = true;
-	const struct config_policy *cp = e->config ? config_policy_for(e->config, p->info.id) : NULL;
-	if (!cp)
+	if (!e->config)
 		return;
-	if (cp->enabled >= 0)
-		p->info.enabled = cp->enabled != 0;
-	if (cp->severity >= 0)
-		p->info.severity = (enum severity)cp->severity;
+	apply_policy_entry(p, config_policy_for(e->config, p->info.id));
+	apply_policy_entry(p, config_profile_policy_for(e->config, p->info.id));
 }
 
 /* --- loading one policy --- */

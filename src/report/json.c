@@ -85,6 +85,22 @@ static void write_source(struct buf *out, const struct finding *f)
 	buf_adds(out, "\n      }");
 }
 
+/* null for an open finding; else how it was set aside, why and where that is written. */
+static void write_suppression(struct buf *out, const struct finding *f)
+{
+	write_key(out, 6, "suppression", false);
+	if (f->status == FINDING_OPEN) {
+		buf_adds(out, "null");
+		return;
+	}
+	buf_adds(out, "{");
+	write_key(out, 8, "kind", true);
+	report_json_string(out, f->status == FINDING_SUPPRESSED ? "inline" : "waiver");
+	write_string_member(out, 8, "justification", f->justification ? f->justification : "");
+	write_string_member(out, 8, "source", f->suppressed_by);
+	buf_adds(out, "\n      }");
+}
+
 static void write_finding(struct buf *out, const struct finding *f)
 {
 	buf_adds(out, "{");
@@ -105,6 +121,8 @@ static void write_finding(struct buf *out, const struct finding *f)
 	buf_adds(out, f->cannot_verify ? "true" : "false");
 	write_string_member(out, 6, "title", f->title);
 	write_string_member(out, 6, "remediation", f->remediation);
+	write_string_member(out, 6, "enforcement", enforcement_name(f->enforcement));
+	write_suppression(out, f);
 	buf_adds(out, "\n    }");
 }
 
@@ -132,9 +150,13 @@ static void write_diag(struct buf *out, const struct diag *dg)
 	buf_adds(out, "\n    }");
 }
 
-static void write_findings(struct buf *out, const struct findings *fs)
+/* The "findings" or the "waived" array (fs NULL: empty). */
+static void write_findings(struct buf *out, const char *key, const struct findings *fs)
 {
-	write_key(out, 2, "findings", false);
+	static const struct findings none = FINDINGS_INIT;
+	if (!fs)
+		fs = &none;
+	write_key(out, 2, key, false);
 	buf_adds(out, "[");
 	for (size_t i = 0; i < fs->n; i++) {
 		buf_addf(out, "%s\n    ", i ? "," : "");
@@ -190,14 +212,44 @@ static void write_summary(struct buf *out, const struct report_ctx *ctx)
 	buf_adds(out, "\n  }");
 }
 
+static void write_count_or_null(struct buf *out, const char *key, bool known, size_t n)
+{
+	write_key(out, 4, key, false);
+	if (known)
+		buf_addf(out, "%zu", n);
+	else
+		buf_adds(out, "null");
+}
+
+/* What governance used and did: config file, profile, baseline counts, soft override. */
+static void write_governance(struct buf *out, const struct report_governance *g)
+{
+	static const struct report_governance none;
+	if (!g)
+		g = &none;
+	write_key(out, 2, "governance", false);
+	buf_adds(out, "{");
+	write_key(out, 4, "config", true);
+	report_json_string(out, g->config);
+	write_string_member(out, 4, "profile", g->profile);
+	write_count_or_null(out, "waived", true, g->waived ? g->waived->n : 0);
+	write_count_or_null(out, "baselined", g->baseline_used, g->baselined);
+	write_count_or_null(out, "baseline_fixed", g->baseline_used, g->baseline_fixed);
+	write_key(out, 4, "override_soft", false);
+	buf_adds(out, g->override_soft ? "true" : "false");
+	buf_adds(out, "\n  }");
+}
+
 void report_json_write(const struct report_ctx *ctx, struct buf *out)
 {
 	buf_adds(out, "{");
 	write_key(out, 2, "version", true);
 	buf_adds(out, "1");
-	write_findings(out, ctx->findings);
+	write_findings(out, "findings", ctx->findings);
+	write_findings(out, "waived", ctx->gov ? ctx->gov->waived : NULL);
 	write_diags(out, ctx->diags, false);
 	write_diags(out, ctx->diags, true);
 	write_summary(out, ctx);
+	write_governance(out, ctx->gov);
 	buf_adds(out, "\n}\n");
 }

@@ -14,6 +14,18 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
+/* What governance did to the run (docs/governance.md); reporters that know it show it. */
+struct report_governance {
+	const struct findings *waived; /* waived (config) and suppressed (inline) findings, sorted */
+	bool show_waived;              /* text: list them (--show-waived) */
+	bool override_soft;            /* --override-soft: soft enforcement did not fail the run */
+	bool baseline_used;            /* a baseline was applied */
+	size_t baselined;              /* findings the baseline already knew (not reported) */
+	size_t baseline_fixed;         /* baseline entries no finding matches any more */
+	const char *config;            /* the config file used, or NULL */
+	const char *profile;           /* the --profile selected, or NULL */
+};
+
 struct report_ctx {
 	const struct findings *findings; /* sorted (findings_sort) */
 	const struct diags *diags;       /* input, usage, policy errors and warnings */
@@ -22,6 +34,7 @@ struct report_ctx {
 	size_t files, resources, policies;
 	int fail_on;                     /* enum severity or SEV_NEVER */
 	bool color;                      /* text only: ANSI colours */
+	const struct report_governance *gov; /* may be NULL: nothing waived, no baseline */
 };
 
 typedef void (*report_write_fn)(const struct report_ctx *ctx, struct buf *out);

@@ -731,7 +731,30 @@ static void sarif_result_properties(struct jw *w, const struct finding *f)
 		jw_key(w, "cannotVerify");
 		jw_bool(w, true);
 	}
+	if (f->enforcement != ENFORCE_HARD)
+		jw_kstr(w, "enforcement", enforcement_name(f->enforcement));
 	jw_close(w, '}');
+}
+
+/* A waived (config) or suppressed (inline) finding: its suppression and justification. */
+static void sarif_suppressions(struct jw *w, const struct finding *f)
+{
+	if (f->status == FINDING_OPEN)
+		return;
+	jw_key(w, "suppressions");
+	jw_open(w, '[');
+	jw_open(w, '{');
+	jw_kstr(w, "kind", f->status == FINDING_SUPPRESSED ? "inSource" : "external");
+	jw_kstr(w, "status", "accepted");
+	jw_kstr(w, "justification", f->justification ? f->justification : "");
+	if (f->suppressed_by) {
+		jw_key(w, "properties");
+		jw_open(w, '{');
+		jw_kstr(w, "source", f->suppressed_by);
+		jw_close(w, '}');
+	}
+	jw_close(w, '}');
+	jw_close(w, ']');
 }
 
 static void sarif_result(struct sarif_state *st, const struct finding *f)
@@ -750,6 +773,7 @@ static void sarif_result(struct sarif_state *st, const struct finding *f)
 	sarif_result_locations(st, f);
 	sarif_related_locations(st, f);
 	sarif_fingerprints(st, f);
+	sarif_suppressions(w, f);
 	sarif_result_properties(w, f);
 	jw_close(w, '}');
 }
@@ -859,6 +883,9 @@ static void sarif_run(struct sarif_state *st)
 	jw_open(w, '[');
 	for (size_t i = 0; f && i < f->n; i++)
 		sarif_result(st, &f->v[i]);
+	const struct findings *waived = st->ctx->gov ? st->ctx->gov->waived : NULL;
+	for (size_t i = 0; waived && i < waived->n; i++)
+		sarif_result(st, &waived->v[i]);
 	jw_close(w, ']');
 	jw_close(w, '}');
 }

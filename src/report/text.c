@@ -74,6 +74,8 @@ static void write_finding(const struct finding *f, bool color, struct buf *out)
 		buf_adds(out, sev);
 	if (f->cannot_verify)
 		buf_adds(out, " (cannot verify)");
+	if (f->enforcement != ENFORCE_HARD)
+		buf_addf(out, " (%s)", enforcement_name(f->enforcement));
 	buf_adds(out, " [");
 	report_text_add_safe(out, f->policy ? f->policy : "?");
 	buf_adds(out, "] ");
@@ -116,6 +118,38 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* What governance set aside, in the summary line: waived, baselined, overridden. */
+static void write_governance_summary(const struct report_governance *g, struct buf *out)
+{
+	if (!g)
+		return;
+	if (g->waived && g->waived->n)
+		buf_addf(out, ", %zu waived or suppressed", g->waived->n);
+	if (g->baseline_used)
+		buf_addf(out, ", %zu in the baseline, %zu baseline %s fixed", g->baselined,
+		         g->baseline_fixed, plural(g->baseline_fixed, "entry", "entries"));
+	if (g->override_soft)
+		buf_adds(out, ", soft enforcement overridden");
+}
+
+/* --show-waived: each set-aside finding with who set it aside and why. */
+static void write_waived(const struct report_ctx *ctx, struct buf *out)
+{
+	const struct findings *w = ctx->gov ? ctx->gov->waived : NULL;
+	if (!w || !w->n || !ctx->gov->show_waived)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct finding *f = &w->v[i];
+		write_finding(f, ctx->color, out);
+		buf_addf(out, "  %s by ", f->status == FINDING_SUPPRESSED ? "suppressed" : "waived");
+		report_text_add_safe(out, f->suppressed_by ? f->suppressed_by : "?");
+		buf_adds(out, ": ");
+		report_text_add_safe(out, f->justification ? f->justification : "");
+		buf_addc(out, '\n');
+	}
+	buf_addc(out, '\n');
+}
+
 static void write_summary(const struct report_ctx *ctx, struct buf *out)
 {
 	const struct findings *fs = ctx->findings;
@@ -143,6 +177,7 @@ static void write_summary(const struct report_ctx *ctx, struct buf *out)
 	size_t errors = ctx->diags ? ctx->diags->n - diags_count(ctx->diags, DIAG_WARNING) : 0;
 	if (errors)
 		buf_addf(out, ", %zu %s", errors, plural(errors, "error", "errors"));
+	write_governance_summary(ctx->gov, out);
 	buf_adds(out, ctx->color ? ANSI_RESET "\n" : "\n");
 }
 
@@ -156,5 +191,6 @@ void report_text_write(const struct report_ctx *ctx, struct buf *out)
 	}
 	if (fs->n)
 		buf_addc(out, '\n');
+	write_waived(ctx, out);
 	write_summary(ctx, out);
 }

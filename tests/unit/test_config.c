@@ -162,7 +162,7 @@ static void test_errors(void **state)
 		{"policies:\n  a/b:\n    enable: false\n",
 		 "3:5: unknown key 'enable' (did you mean 'enabled'?)"},
 		{"color: blue\n", "1:1: unknown key 'color' (expected fail_on, policy_paths, params, "
-		                  "policies, waivers, baseline)"},
+		                  "policies, waivers, baseline, profiles)"},
 		{"fail_on: mediumm\n",
 		 "1:10: invalid fail_on 'mediumm' (expected info, low, medium, high, critical or "
 		 "never)"},

@@ -317,8 +317,8 @@ static void test_config(void **state)
 	fx_write(root, "conf/off.lua", src);
 	free(src);
 	struct config_policy entries[] = {
-		{"conf/params", -1, SEV_CRITICAL, DOC_NONE, 1},
-		{"conf/off", 0, -1, DOC_NONE, 2},
+		{"conf/params", -1, SEV_CRITICAL, DOC_NONE, 1, -1},
+		{"conf/off", 0, -1, DOC_NONE, 2, -1},
 	};
 	struct config cfg;
 	make_config(&cfg, entries, 2);
