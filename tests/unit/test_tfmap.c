@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "load/load.h"
+#include "report/sarif.h"
+#include "report/text.h"
 #include "tfsrc/tfmap.h"
 #include "util/xalloc.h"
 
@@ -251,6 +254,89 @@ static void test_example_project(void **state)
 	diags_free(&d);
 }
 
+/* A finding on resource address of the first input of m, at its plan position. */
+static void add_finding(struct findings *fs, const struct model *m, const char *address,
+                        const char *path)
+{
+	struct finding *f = findings_add(fs);
+	f->policy = xstrdup("test/p");
+	f->message = xstrdup("bad");
+	f->resource = xstrdup(address);
+	f->file = xstrdup(m->inputs[0]->doc.src.path);
+	f->line = 1;
+	f->column = 7;
+	f->path = path ? xstrdup(path) : NULL;
+}
+
+/* Plan findings get their .tf location by default from the plan's directory; SARIF puts it
+ * first and keeps the plan position as a related location, text shows both. */
+static void test_annotate_and_report(void **state)
+{
+	(void)state;
+	static const char *const plan[] = {"examples/terraform-project/plan-oneline.json"};
+	struct model m;
+	model_init(&m);
+	load_paths(&m, plan, 1, NULL);
+	assert_int_equal(m.ninputs, 1);
+	assert_int_equal(m.inputs[0]->format, FORMAT_TFPLAN);
+	struct findings fs = FINDINGS_INIT;
+	add_finding(&fs, &m, "module.app[1].module.net.aws_subnet.this[\"b\"]",
+	            "map_public_ip_on_launch");
+	add_finding(&fs, &m, "module.vpc.aws_vpc.this[0]", NULL);
+	add_finding(&fs, &m, "module.vpc.aws_vpc.this[1]", NULL);
+	struct diags d = DIAGS_INIT;
+	tfmap_annotate(&fs, &m, NULL, &d);
+	assert_string_equal(fs.v[0].src_file, "examples/terraform-project/modules/net/main.tf");
+	assert_int_equal(fs.v[0].src_line, 14);
+	assert_int_equal(fs.v[0].src_column, 3);
+	assert_null(fs.v[1].src_file);
+	assert_int_equal(fs.v[1].src_line, 0);
+	assert_int_equal(d.n, 1); /* one warning for both unmapped resources of module.vpc */
+	assert_int_equal(d.v[0].kind, DIAG_WARNING);
+	assert_non_null(strstr(d.v[0].message, "module 'vpc' has a remote source (registry: "));
+
+	struct report_ctx ctx = {.findings = &fs, .diags = &d, .model = &m, .files = 1};
+	struct report_sarif_options o = {.root = testutil_source_dir()};
+	struct buf out = BUF_INIT;
+	report_sarif_write_opts(&ctx, &o, &out);
+	const char *sarif = buf_str(&out);
+	const char *loc = strstr(sarif, "\"uri\": \"examples/terraform-project/modules/net/main.tf\"");
+	const char *related = strstr(sarif, "\"relatedLocations\"");
+	assert_non_null(loc);
+	assert_non_null(related);
+	assert_true(loc < related);
+	const char *plan_uri =
+		strstr(related, "\"uri\": \"examples/terraform-project/plan-oneline.json\"");
+	assert_non_null(plan_uri);
+	char *region = xstrndup(plan_uri, 300); /* the related location's own region */
+	assert_non_null(strstr(region, "\"startLine\": 1,"));
+	assert_non_null(strstr(region, "\"startColumn\": 7"));
+	free(region);
+	assert_non_null(strstr(loc, "\"startLine\": 14"));
+	buf_free(&out);
+
+	report_text_write(&ctx, &out);
+	assert_non_null(strstr(buf_str(&out),
+		"examples/terraform-project/modules/net/main.tf:14: info [test/p] "
+		"module.app[1].module.net.aws_subnet.this[\"b\"]: bad "
+		"(examples/terraform-project/plan-oneline.json:1:7)\n"));
+	assert_non_null(strstr(buf_str(&out),
+		"examples/terraform-project/plan-oneline.json:1:7: info [test/p] "
+		"module.vpc.aws_vpc.this[0]: bad\n"));
+	buf_free(&out);
+
+	/* --tf-dir names the sources: a directory without them maps nothing */
+	for (size_t i = 0; i < fs.n; i++) {
+		free(fs.v[i].src_file);
+		fs.v[i].src_file = NULL;
+	}
+	tfmap_annotate(&fs, &m, "examples/terraform-project/modules/net", &d);
+	assert_null(fs.v[0].src_file);
+	findings_free(&fs);
+	diags_free(&d);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_dir_has_tf),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_example_project),
+		cmocka_unit_test(test_annotate_and_report),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
