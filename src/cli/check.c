@@ -120,6 +120,7 @@ struct check_run {
 	struct gov_result gov;
 	struct report_governance report_gov;
 	char *config_shown; /* the config path as reports show it */
+	struct report_policy_hash *policy_set;
 };
 
 static int fail_on_value(const struct check_opts *o, const struct config *cfg)
@@ -288,6 +289,8 @@ static void govern(const struct check_opts *o, struct check_run *run)
 	rg->show_waived = o->show_waived;
 	rg->override_soft = o->override_soft;
 	rg->waived = &run->gov.waived;
+	gov_policy_set(run->engine, &run->policy_set, &rg->npolicy_set);
+	rg->policy_set = run->policy_set;
 	if (!run->engine || !gov_today(today, &run->diags))
 		return;
 	struct gov_options go = {
@@ -333,6 +336,7 @@ static void check_run_free(struct check_run *run)
 	findings_free(&run->findings);
 	gov_result_free(&run->gov);
 	free(run->config_shown);
+	free(run->policy_set);
 	diags_free(&run->diags);
 	config_free(&run->config);
 	free(run->targets);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "engine/engine.h"
+#include "report/report.h"
 #include "engine/finding.h"
 #include "model/model.h"
 #include "util/diag.h"
@@ -50,5 +52,8 @@ void gov_apply(const struct gov_options *o, struct findings *fs, struct gov_resu
  * overridden, advisory never. */
 bool gov_fails(const struct finding *f, int fail_on, bool override_soft);
 void gov_result_free(struct gov_result *r);
+/* The enabled policies of e with the SHA-256 of each one's source; a file that cannot be
+ * read any more gets an empty hash. New array in *out (free it), *n entries. */
+void gov_policy_set(const struct engine *e, struct report_policy_hash **out, size_t *n);
 
 #endif

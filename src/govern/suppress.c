@@ -95,8 +95,8 @@ static void add_problem(struct findings *problems, const struct suppression *x,
 }
 
 /* Checks a parsed suppression: usable, or a problem finding / an expiry warning. */
-static void validate(struct suppression *x, const char *until, const char *today,
-                     struct findings *problems, struct diags *d)
+void suppress_validate(struct suppression *x, const char *until, const char *today,
+                       struct findings *problems, struct diags *d)
 {
 	char msg[256];
 	const char *first = x->ids[0] ? x->ids[0] : "";
@@ -138,7 +138,7 @@ static void fill(struct suppression *x, const char *text, const char *today,
 {
 	char *until;
 	suppress_parse(text, &x->ids, &until, &x->reason);
-	validate(x, until, today, problems, d);
+	suppress_validate(x, until, today, problems, d);
 	free(until);
 }
 
@@ -293,7 +293,7 @@ void suppress_scan(struct suppressions *s, struct model *m, const char *today,
 
 /* ---------------------------------------------------------------- matching */
 
-static bool names_policy(const struct suppression *x, const char *policy)
+bool suppress_names(const struct suppression *x, const char *policy)
 {
 	for (size_t i = 0; x->ids[i]; i++) {
 		if (fnmatch(x->ids[i], policy, 0) == 0)
@@ -321,7 +321,7 @@ static unsigned declared_line(struct model *m, size_t i, const char *address)
 static bool covers(const struct suppression *x, struct model *m, const struct finding *f,
                    unsigned *decl)
 {
-	if (!x->usable || !names_policy(x, f->policy) || !f->file || !x->file ||
+	if (!x->usable || !suppress_names(x, f->policy) || !f->file || !x->file ||
 	    strcmp(x->file, f->file) != 0)
 		return false;
 	if (x->kind != SUPPRESS_COMMENT)

@@ -50,6 +50,13 @@ void suppress_parse(const char *text, char ***ids, char **until, char **reason);
  * problems as SUPPRESS_POLICY findings, expired ones are DIAG_WARNINGs in d. */
 void suppress_scan(struct suppressions *s, struct model *m, const char *today,
                    struct findings *problems, struct diags *d);
+/* Validates parsed suppression x (ids, reason, file, line set; until may be NULL) by the
+ * rules above: sets x->usable, or adds a SUPPRESS_POLICY finding to problems, or an expiry
+ * warning to d. For suppressions written outside the inputs (Terraform sources). */
+void suppress_validate(struct suppression *x, const char *until, const char *today,
+                       struct findings *problems, struct diags *d);
+/* True when one of x's ids (or globs) names policy. */
+bool suppress_names(const struct suppression *x, const char *policy);
 /* The first usable suppression covering f, or NULL. */
 const struct suppression *suppress_find(const struct suppressions *s, struct model *m,
                                         const struct finding *f);

@@ -221,6 +221,24 @@ static void write_count_or_null(struct buf *out, const char *key, bool known, si
 		buf_adds(out, "null");
 }
 
+/* The policies that ran: id, file, built in or not, SHA-256 of the source. */
+static void write_policy_set(struct buf *out, const struct report_governance *g)
+{
+	write_key(out, 4, "policies", false);
+	buf_adds(out, "[");
+	for (size_t i = 0; i < g->npolicy_set; i++) {
+		const struct report_policy_hash *p = &g->policy_set[i];
+		buf_adds(out, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+		report_json_string(out, p->id);
+		buf_adds(out, ", \"file\": ");
+		report_json_string(out, p->file);
+		buf_addf(out, ", \"builtin\": %s, \"sha256\": ", p->builtin ? "true" : "false");
+		report_json_string(out, p->sha256[0] ? p->sha256 : NULL);
+		buf_adds(out, "}");
+	}
+	buf_adds(out, g->npolicy_set ? "\n    ]" : "]");
+}
+
 /* What governance used and did: config file, profile, baseline counts, soft override. */
 static void write_governance(struct buf *out, const struct report_governance *g)
 {
@@ -237,6 +255,7 @@ static void write_governance(struct buf *out, const struct report_governance *g)
 	write_count_or_null(out, "baseline_fixed", g->baseline_used, g->baseline_fixed);
 	write_key(out, 4, "override_soft", false);
 	buf_adds(out, g->override_soft ? "true" : "false");
+	write_policy_set(out, g);
 	buf_adds(out, "\n  }");
 }
 

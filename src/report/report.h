@@ -14,6 +14,14 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
+/* One policy that ran, for auditors: where it came from and a hash of its content. */
+struct report_policy_hash {
+	const char *id;     /* borrowed from the engine */
+	const char *file;   /* the policy file ("policies/..." for a built-in) */
+	bool builtin;
+	char sha256[65];    /* of the file's bytes (a built-in: its embedded source) */
+};
+
 /* What governance did to the run (docs/governance.md); reporters that know it show it. */
 struct report_governance {
 	const struct findings *waived; /* waived (config) and suppressed (inline) findings, sorted */
@@ -24,6 +32,8 @@ struct report_governance {
 	size_t baseline_fixed;         /* baseline entries no finding matches any more */
 	const char *config;            /* the config file used, or NULL */
 	const char *profile;           /* the --profile selected, or NULL */
+	const struct report_policy_hash *policy_set; /* enabled policies, sorted by id */
+	size_t npolicy_set;
 };
 
 struct report_ctx {
