@@ -255,57 +255,87 @@ struct nodes {
 	const char **clouds; /* per node, borrowed from the flows */
 };
 
-/* Left: the sending regions; right: the receivers; one labelled edge per flow. */
-static void write_flow_svg(const struct estate *es, struct buf *out)
+/* Where the flows go in the diagram: the sending regions on the left, the receivers on the
+ * right; flow i runs from node from[fi[i]] to node to[ti[i]]. */
+struct layout {
+	struct nodes from, to;
+	size_t *fi, *ti;
+};
+
+static void layout_init(struct layout *l, const struct estate *es)
 {
-	struct nodes from = {0}, to = {0};
-	size_t *fi = xcalloc(es->nflows + 1, sizeof *fi), *ti = xcalloc(es->nflows + 1, sizeof *ti);
-	from.clouds = xcalloc(es->nflows + 1, sizeof *from.clouds);
-	to.clouds = xcalloc(es->nflows + 1, sizeof *to.clouds);
+	memset(l, 0, sizeof *l);
+	l->fi = xcalloc(es->nflows + 1, sizeof *l->fi);
+	l->ti = xcalloc(es->nflows + 1, sizeof *l->ti);
+	l->from.clouds = xcalloc(es->nflows + 1, sizeof *l->from.clouds);
+	l->to.clouds = xcalloc(es->nflows + 1, sizeof *l->to.clouds);
 	for (size_t i = 0; i < es->nflows; i++) {
 		const struct estate_flow *f = &es->flows[i];
-		fi[i] = node_index(&from.v, &from.n, &from.cap, node_name(f->from_cloud, f->from_region));
-		ti[i] = node_index(&to.v, &to.n, &to.cap, node_name(f->to_cloud, f->to_region));
-		from.clouds[fi[i]] = f->from_cloud;
-		to.clouds[ti[i]] = f->to_cloud;
+		struct nodes *a = &l->from, *b = &l->to;
+		l->fi[i] = node_index(&a->v, &a->n, &a->cap, node_name(f->from_cloud, f->from_region));
+		l->ti[i] = node_index(&b->v, &b->n, &b->cap, node_name(f->to_cloud, f->to_region));
+		a->clouds[l->fi[i]] = f->from_cloud;
+		b->clouds[l->ti[i]] = f->to_cloud;
 	}
-	size_t rows = from.n > to.n ? from.n : to.n;
-	size_t h = rows * 60 + 20, spread = es->nflows * 26 + 30;
-	h = h > spread ? h : spread;
+}
+
+static void nodes_free(struct nodes *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		free(n->v[i]);
+	free(n->v);
+	free(n->clouds);
+}
+
+static void layout_free(struct layout *l)
+{
+	nodes_free(&l->from);
+	nodes_free(&l->to);
+	free(l->fi);
+	free(l->ti);
+}
+
+/* One edge: a curve between the nodes, labelled at its middle (labels of flows between the
+ * same two nodes are stacked). */
+static void write_edge(const struct estate *es, const struct layout *l, size_t i,
+                       struct buf *out)
+{
+	const struct estate_flow *f = &es->flows[i];
+	int y1 = 25 + (int)l->fi[i] * 60, y2 = 25 + (int)l->ti[i] * 60;
+	int stacked = 0;
+	for (size_t k = 0; k < i; k++)
+		stacked += l->fi[k] == l->fi[i] && l->ti[k] == l->ti[i];
+	buf_adds(out, "<g class=\"edge\" data-kind=\"");
+	estate_html_escape(out, f->kind);
+	buf_addf(out, "\"><path d=\"M210,%d C400,%d 460,%d 650,%d\" fill=\"none\" stroke=\"#555\" "
+	              "stroke-width=\"1.5\" marker-end=\"url(#arrow)\"></path><text "
+	              "class=\"edge-label\" x=\"430\" y=\"%d\" text-anchor=\"middle\" "
+	              "fill=\"#1d2330\" stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">",
+	         y1, y1, y2, y2, (y1 + y2) / 2 - 5 + 15 * stacked);
+	estate_html_escape(out, f->service);
+	buf_adds(out, " &middot; ");
+	estate_html_escape(out, f->price ? f->price : "price unknown");
+	buf_adds(out, "</text></g>");
+}
+
+static void write_flow_svg(const struct estate *es, struct buf *out)
+{
+	struct layout l;
+	layout_init(&l, es);
+	size_t rows = l.from.n > l.to.n ? l.from.n : l.to.n;
+	size_t h = rows * 60 + 20 + 15 * es->nflows / 2;
 	buf_addf(out, "<svg id=\"flows-diagram\" role=\"img\" width=\"860\" height=\"%zu\" "
 	              "viewBox=\"0 0 860 %zu\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" "
 	              "refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
 	              "<path d=\"M0,0L10,5L0,10z\" fill=\"#555\"></path></marker></defs>", h, h);
-	for (size_t i = 0; i < es->nflows; i++) {
-		const struct estate_flow *f = &es->flows[i];
-		int y1 = 25 + (int)fi[i] * 60, y2 = 25 + (int)ti[i] * 60;
-		int ly = 20 + (int)i * 26;
-		buf_addf(out, "<g class=\"edge\" data-kind=\"");
-		estate_html_escape(out, f->kind);
-		buf_addf(out, "\"><path d=\"M210,%d C400,%d 460,%d 650,%d\" fill=\"none\" stroke=\"#555\" "
-		              "stroke-width=\"1.5\" marker-end=\"url(#arrow)\"></path><text "
-		              "class=\"edge-label\" x=\"430\" y=\"%d\" text-anchor=\"middle\" "
-		              "fill=\"#1d2330\">", y1, y1, y2, y2, ly);
-		estate_html_escape(out, f->service);
-		buf_adds(out, " &middot; ");
-		estate_html_escape(out, f->price ? f->price : "price unknown");
-		buf_adds(out, "</text></g>");
-	}
-	for (size_t i = 0; i < from.n; i++)
-		write_node(out, 20, 10 + (int)i * 60, from.v[i], from.clouds[i]);
-	for (size_t i = 0; i < to.n; i++)
-		write_node(out, 650, 10 + (int)i * 60, to.v[i], to.clouds[i]);
+	for (size_t i = 0; i < es->nflows; i++)
+		write_edge(es, &l, i, out);
+	for (size_t i = 0; i < l.from.n; i++)
+		write_node(out, 20, 10 + (int)i * 60, l.from.v[i], l.from.clouds[i]);
+	for (size_t i = 0; i < l.to.n; i++)
+		write_node(out, 650, 10 + (int)i * 60, l.to.v[i], l.to.clouds[i]);
 	buf_adds(out, "</svg>\n");
-	for (size_t i = 0; i < from.n; i++)
-		free(from.v[i]);
-	for (size_t i = 0; i < to.n; i++)
-		free(to.v[i]);
-	free(from.v);
-	free(to.v);
-	free(from.clouds);
-	free(to.clouds);
-	free(fi);
-	free(ti);
+	layout_free(&l);
 }
 
 static void write_flow_row(const struct estate_flow *f, struct buf *out)

@@ -99,6 +99,7 @@ static int peek_at(const struct scanner *sc, size_t i)
 static void ignores_free(struct hcl_ignores *v)
 {
 	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].text);
 		free(v->v[i].policy);
 		free(v->v[i].until);
 		free(v->v[i].reason);
@@ -199,6 +200,12 @@ static void comment_line(struct scanner *sc, size_t start, size_t end)
 	memset(ig, 0, sizeof *ig);
 	ig->line = sc->line;
 	ig->column = column_at(sc, sc->line_start, start);
+	const char *t = p + taglen, *te = e;
+	while (t < te && is_space(*t))
+		t++;
+	while (te > t && is_space(te[-1]))
+		te--;
+	ig->text = xstrndup(t, (size_t)(te - t));
 	parse_ignore(ig, p + taglen, e);
 	sc->pending_line = sc->line;
 }

@@ -20,6 +20,7 @@
 
 /* One `# moongate:ignore <policy-id> [until=YYYY-MM-DD] -- <reason>` comment. */
 struct hcl_ignore {
+	char *text;     /* everything after the keyword, trimmed: what governance parses */
 	char *policy;   /* the policy id, or NULL when the comment names none */
 	char *until;    /* "YYYY-MM-DD" as written, or NULL */
 	char *reason;   /* the text after "--", or NULL when missing (itself worth reporting) */

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "govern/gov.h"
+#include "govern/suppress.h"
 #include "load/text.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -450,6 +452,8 @@ struct annotate {
 	struct tfmap **by_input; /* per model input: its map, or NULL (not Terraform, no .tf) */
 	const char **reported;   /* unmapped reasons already warned about */
 	size_t nreported, reported_cap;
+	struct suppressions sups; /* every moongate:ignore comment of the sources read */
+	const struct hcl_ignore **keys; /* the comment each of sups.v was made from */
 };
 
 /* The directory of an input file, as written ("." for a bare name). */
@@ -521,6 +525,99 @@ static void warn_unmapped(struct annotate *an, const struct finding *f, const ch
 		          "no Terraform source location for '%s': %s", f->resource, why);
 }
 
+/* Turns one comment of file into a validated suppression (governance's rules). */
+static void add_suppression(struct annotate *an, const char *file, const struct hcl_ignore *ig,
+                            const char *today, struct findings *problems, struct diags *d)
+{
+	struct suppressions *s = &an->sups;
+	size_t cap = s->cap;
+	xgrow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v);
+	if (s->cap != cap)
+		an->keys = xrealloc(an->keys, s->cap * sizeof *an->keys);
+	struct suppression *x = &s->v[s->n];
+	memset(x, 0, sizeof *x);
+	x->kind = SUPPRESS_COMMENT;
+	x->input = SIZE_MAX;
+	x->file = xstrdup(file);
+	x->line = ig->line;
+	char *until;
+	suppress_parse(ig->text ? ig->text : "", &x->ids, &until, &x->reason);
+	suppress_validate(x, until, today, problems, d);
+	free(until);
+	an->keys[s->n++] = ig;
+}
+
+static void add_ignores(struct annotate *an, const char *file, const struct hcl_ignores *v,
+                        const char *today, struct findings *problems, struct diags *d)
+{
+	for (size_t i = 0; i < v->n; i++)
+		add_suppression(an, file, &v->v[i], today, problems, d);
+}
+
+/* Every ignore comment of every directory read, validated once: broken ones become
+ * problems, expired ones warnings, whether or not they cover a finding. */
+static void collect_suppressions(struct annotate *an, const char *today,
+                                 struct findings *problems, struct diags *d)
+{
+	for (size_t k = 0; k < an->nmaps; k++) {
+		for (size_t i = 0; i < an->maps[k]->ndirs; i++) {
+			const struct tfdir *dir = an->maps[k]->dirs[i];
+			for (size_t f = 0; f < dir->nfiles; f++) {
+				for (size_t b = 0; b < dir->hcl[f].n; b++) {
+					const struct hcl_block *blk = &dir->hcl[f].v[b];
+					add_ignores(an, dir->files[f], &blk->ignores, today, problems, d);
+					for (size_t a = 0; a < blk->nattrs; a++)
+						add_ignores(an, dir->files[f], &blk->attrs[a].ignores, today,
+						            problems, d);
+				}
+			}
+		}
+	}
+}
+
+/* Sets f aside when a usable comment covering loc names its policy. */
+static void suppress_finding(const struct annotate *an, struct finding *f,
+                             const struct tfmap_loc *loc)
+{
+	const struct hcl_ignore *cover[16];
+	size_t n = tfmap_ignores(loc, cover, 16);
+	for (size_t i = 0; i < n && i < 16; i++) {
+		for (size_t k = 0; k < an->sups.n; k++) {
+			const struct suppression *x = &an->sups.v[k];
+			if (an->keys[k] != cover[i] || !x->usable || !suppress_names(x, f->policy))
+				continue;
+			f->status = FINDING_SUPPRESSED;
+			f->justification = xstrdup(x->reason);
+			f->suppressed_by = xasprintf("%s:%u", x->file, x->line);
+			return;
+		}
+	}
+}
+
+/* Inline suppressions of the Terraform sources: judged against today's date as governance
+ * does (a bad MOONGATE_TODAY is reported there; no suppression applies then). */
+static void apply_suppressions(struct annotate *an, struct findings *fs, struct diags *d)
+{
+	char today[11];
+	struct diags scratch = DIAGS_INIT;
+	bool ok = gov_today(today, &scratch);
+	diags_free(&scratch);
+	if (!ok)
+		return;
+	struct findings problems = FINDINGS_INIT;
+	collect_suppressions(an, today, &problems, d);
+	for (size_t i = 0; an->sups.n && i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		struct tfmap *m = f->resource && f->policy ? map_of(an, f->file) : NULL;
+		struct tfmap_loc loc;
+		if (m && f->status == FINDING_OPEN && tfmap_lookup(m, f->resource, f->path, &loc))
+			suppress_finding(an, f, &loc);
+	}
+	for (size_t i = 0; i < problems.n; i++)
+		*findings_add(fs) = problems.v[i];
+	free(problems.v);
+}
+
 void tfmap_annotate(struct findings *fs, const struct model *model, const char *tf_dir,
                     struct diags *d)
 {
@@ -542,6 +639,9 @@ void tfmap_annotate(struct findings *fs, const struct model *model, const char *
 			warn_unmapped(&an, f, loc.unmapped, d);
 		}
 	}
+	apply_suppressions(&an, fs, d);
+	suppress_free(&an.sups);
+	free(an.keys);
 	for (size_t i = 0; i < an.nmaps; i++)
 		tfmap_free(an.maps[i]);
 	free(an.maps);

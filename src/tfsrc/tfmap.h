@@ -55,7 +55,10 @@ bool tfmap_dir_has_tf(const char *dir);
 /* Fills src_file, src_line and src_column of the findings on Terraform plans and states of
  * model: from the sources under tf_dir when it is not NULL, else under the directory of
  * each such input when it holds *.tf files. A finding that cannot be mapped keeps only its
- * plan location; each distinct reason is one warning in d. */
+ * plan location; each distinct reason is one warning in d. Then applies the sources'
+ * `# moongate:ignore` comments by governance's rules (govern/suppress.h): a covered finding
+ * becomes FINDING_SUPPRESSED, a broken comment a SUPPRESS_POLICY finding appended to f, an
+ * expired one a warning. */
 void tfmap_annotate(struct findings *f, const struct model *model, const char *tf_dir,
                     struct diags *d);
 

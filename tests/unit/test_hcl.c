@@ -292,6 +292,7 @@ static void test_ignore_comments(void **state)
 	assert_int_equal(b->ignores.n, 1);
 	assert_string_equal(b->ignores.v[0].policy, "egress/open-internet");
 	assert_string_equal(b->ignores.v[0].reason, "bastion needs mirrors");
+	assert_string_equal(b->ignores.v[0].text, "egress/open-internet -- bastion needs mirrors");
 	assert_null(b->ignores.v[0].until);
 	assert_null(b->ignores.v[0].problem);
 	assert_int_equal(b->ignores.v[0].line, 1);
