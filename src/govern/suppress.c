@@ -302,24 +302,30 @@ bool suppress_names(const struct suppression *x, const char *policy)
 	return false;
 }
 
-/* The line declaring resource address in input i, or 0. */
-static unsigned declared_line(struct model *m, size_t i, const char *address)
+/* The lines declaring resource address in input i: from the key naming it (a CloudFormation
+ * logical id, a .tf.json name), when there is one, to its node. Both 0 when not found. */
+static void declared_lines(struct model *m, size_t i, const char *address, unsigned lines[2])
 {
 	const struct model_input *in = m->inputs[i];
+	unsigned column;
+	lines[0] = lines[1] = 0;
 	for (size_t k = in->first_resource; address && k < in->first_resource + in->resource_count;
 	     k++) {
 		const struct model_resource *r = &m->resources[k];
 		if (r->node == DOC_NONE || strcmp(r->address, address) != 0)
 			continue;
-		unsigned line, column;
-		doc_position(model_doc(m, r), doc_node(model_doc(m, r), r->node)->pos, &line, &column);
-		return line;
+		struct doc *doc = model_doc(m, r);
+		doc_position(doc, doc_node(doc, r->node)->pos, &lines[1], &column);
+		lines[0] = lines[1];
+		uint32_t key = r->node - 1;
+		if (r->node > 0 && doc_type(doc, key) == DOC_STRING && doc_node(doc, key)->next == r->node)
+			doc_position(doc, doc_node(doc, key)->pos, &lines[0], &column);
+		return;
 	}
-	return 0;
 }
 
 static bool covers(const struct suppression *x, struct model *m, const struct finding *f,
-                   unsigned *decl)
+                   unsigned decl[2])
 {
 	if (!x->usable || !suppress_names(x, f->policy) || !f->file || !x->file ||
 	    strcmp(x->file, f->file) != 0)
@@ -328,19 +334,19 @@ static bool covers(const struct suppression *x, struct model *m, const struct fi
 		return f->resource && strcmp(x->resource, f->resource) == 0;
 	if (x->target && x->target == f->line)
 		return true;
-	if (*decl == UINT_MAX)
-		*decl = declared_line(m, x->input, f->resource);
-	return x->target && x->target == *decl;
+	if (decl[0] == UINT_MAX)
+		declared_lines(m, x->input, f->resource, decl);
+	return x->target && decl[0] <= x->target && x->target <= decl[1];
 }
 
 const struct suppression *suppress_find(const struct suppressions *s, struct model *m,
                                         const struct finding *f)
 {
-	unsigned decl = UINT_MAX; /* looked up on first need */
+	unsigned decl[2] = {UINT_MAX, 0}; /* looked up on first need */
 	if (!f->policy || strcmp(f->policy, SUPPRESS_POLICY) == 0)
 		return NULL;
 	for (size_t i = 0; i < s->n; i++) {
-		if (covers(&s->v[i], m, f, &decl))
+		if (covers(&s->v[i], m, f, decl))
 			return &s->v[i];
 	}
 	return NULL;

@@ -236,6 +236,46 @@ static void test_terraform_tag(void **state)
 	model_free(&m);
 }
 
+static void test_cloudformation(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"AWSTemplateFormatVersion: '2010-09-09'\n"
+		"Resources:\n"
+		"  # moongate:ignore t/label -- predates labels\n"   /* 3 */
+		"  Logs:\n"                                          /* 4: the logical id */
+		"    Type: AWS::S3::Bucket\n"                        /* 5: the resource node */
+		"  Data:\n"
+		"    Type: AWS::S3::Bucket\n"
+		"    Properties:\n"
+		"      Tags:\n"
+		"        - {Key: moongate-ignore, Value: 't/label -- data bucket'}\n" /* 10 */
+		"  Other:\n"
+		"    Type: AWS::S3::Bucket\n";
+	struct model m;
+	struct suppressions s = {0};
+	struct findings problems = FINDINGS_INIT;
+	struct diags d = DIAGS_INIT;
+	model_init(&m);
+	load_buffer(&m, "cfn.yaml", text, strlen(text), NULL);
+	assert_int_equal(m.nresources, 3);
+	suppress_scan(&s, &m, "2026-06-01", &problems, &d);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.v[1].kind, SUPPRESS_TAG);
+	assert_int_equal(s.v[1].line, 10);
+	struct findings fs = FINDINGS_INIT;
+	add_finding(&fs, "t/label", "Logs", "cfn.yaml", 5, SEV_LOW);
+	add_finding(&fs, "t/label", "Data", "cfn.yaml", 7, SEV_LOW);
+	add_finding(&fs, "t/label", "Other", "cfn.yaml", 12, SEV_LOW);
+	assert_ptr_equal(suppress_find(&s, &m, &fs.v[0]), &s.v[0]);
+	assert_ptr_equal(suppress_find(&s, &m, &fs.v[1]), &s.v[1]);
+	assert_null(suppress_find(&s, &m, &fs.v[2]));
+	findings_free(&fs);
+	suppress_free(&s);
+	diags_free(&d);
+	model_free(&m);
+}
+
 /* ---------------------------------------------------------------- waivers */
 
 static const char waiver_config[] =
@@ -506,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_scan_and_bind),
 		cmocka_unit_test(test_expired_suppression),
 		cmocka_unit_test(test_terraform_tag),
+		cmocka_unit_test(test_cloudformation),
 		cmocka_unit_test(test_waivers),
 		cmocka_unit_test(test_waiver_match),
 		cmocka_unit_test(test_enforcement_and_profiles),
