@@ -35,6 +35,8 @@
 struct anchor {
 	char *name;
 	uint32_t start, end; /* the anchored subtree: tape range [start, end) */
+	struct doc_node *saved; /* its nodes, once the tape no longer holds them (a collection
+	                           key turned into a string), else NULL */
 };
 
 struct frame {
@@ -189,6 +191,8 @@ static void anchor_set(struct yaml_state *st, const char *name, uint32_t start, 
 	if (a) {
 		a->start = start;
 		a->end = end;
+		free(a->saved);
+		a->saved = NULL;
 		return;
 	}
 	if ((st->nanchors + 1) * 2 > st->nslots) {
@@ -199,15 +203,17 @@ static void anchor_set(struct yaml_state *st, const char *name, uint32_t start, 
 			anchor_index(st, i);
 	}
 	xgrow((void **)&st->anchors, &st->anchors_cap, st->nanchors + 1, sizeof *st->anchors);
-	st->anchors[st->nanchors] = (struct anchor){xstrdup(name), start, end};
+	st->anchors[st->nanchors] = (struct anchor){xstrdup(name), start, end, NULL};
 	anchor_index(st, st->nanchors++);
 }
 
 /* Anchors live within one document. */
 static void anchors_clear(struct yaml_state *st)
 {
-	for (size_t i = 0; i < st->nanchors; i++)
+	for (size_t i = 0; i < st->nanchors; i++) {
 		free(st->anchors[i].name);
+		free(st->anchors[i].saved);
+	}
 	st->nanchors = 0;
 	if (st->slots)
 		memset(st->slots, 0, st->nslots * sizeof *st->slots);
@@ -488,6 +494,19 @@ static void render_json(struct yaml_state *st, uint32_t i, struct buf *b)
 	}
 }
 
+/* The tape is about to be cut at index `from`: anchors on nodes there or later keep a copy
+ * of their nodes, so that aliases still find them. */
+static void save_anchors_from(struct yaml_state *st, uint32_t from)
+{
+	for (size_t i = 0; i < st->nanchors; i++) {
+		struct anchor *a = &st->anchors[i];
+		if (a->start == DOC_NONE || a->saved || a->end <= from)
+			continue;
+		a->saved = xmalloc((size_t)(a->end - a->start) * sizeof *a->saved);
+		memcpy(a->saved, &st->doc->nodes[a->start], (a->end - a->start) * sizeof *a->saved);
+	}
+}
+
 /* Turns the finished node i, a mapping key, into a string node: a scalar keeps its text, a
  * collection becomes its compact JSON rendering. i must be the last subtree of the tape. */
 static void make_key(struct yaml_state *st, uint32_t i)
@@ -502,6 +521,7 @@ static void make_key(struct yaml_state *st, uint32_t i)
 	uint32_t pos = nd->pos;
 	buf_reset(&st->scratch);
 	render_json(st, i, &st->scratch);
+	save_anchors_from(st, i);
 	st->doc->n = i;
 	push_text(st, DOC_STRING, pos, buf_str(&st->scratch), st->scratch.len);
 }
@@ -697,7 +717,7 @@ static void remap_anchors(struct yaml_state *st, uint32_t m, uint32_t end,
 {
 	for (size_t i = 0; i < st->nanchors; i++) {
 		struct anchor *a = &st->anchors[i];
-		if (a->start == DOC_NONE || a->start <= m || a->start >= end)
+		if (a->start == DOC_NONE || a->saved || a->start <= m || a->start >= end)
 			continue;
 		size_t lo = 0, hi = nsh;
 		while (lo < hi) { /* the last shift with from <= a->start */
@@ -785,8 +805,8 @@ static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
 	struct anchor *a = anchor_find(st, name);
 	if (!a)
 		return fail_at(st, pos, "undefined alias '*%s'", name);
-	if (a->start == DOC_NONE)
-		return fail_at(st, pos, "alias '*%s' refers to a node inside a merged mapping ('<<')",
+	if (a->start == DOC_NONE || (!a->saved && a->end > st->doc->n))
+		return fail_at(st, pos, "alias '*%s' refers to a node inside a merge source ('<<')",
 		               name);
 	uint32_t count = a->end - a->start;
 	st->alias_used += count;
@@ -800,7 +820,8 @@ static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
 	size_t cap = doc->cap;
 	xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + count, sizeof *doc->nodes);
 	doc->cap = (uint32_t)cap;
-	memcpy(&doc->nodes[dest], &doc->nodes[start], count * sizeof *doc->nodes);
+	memcpy(&doc->nodes[dest], a->saved ? a->saved : &doc->nodes[start],
+	       count * sizeof *doc->nodes);
 	for (uint32_t i = dest; i < dest + count; i++)
 		doc->nodes[i].next += dest - start;
 	doc->n += count;
