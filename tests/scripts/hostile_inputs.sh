@@ -55,8 +55,11 @@ printf 'base: &b {x: 1}\na:\n  <<: *b\n  k: &x {c: 1}\nd: *x\n' > merge.yaml
 "$bin" parse merge.yaml | grep -qF '"a":{"x":1,"k":{"c":1}},"d":{"c":1}' ||
 	fail "anchor inside a merged mapping: $("$bin" parse merge.yaml 2>&1 | head -c 400)"
 printf 'f:\n  <<: {g: &z 2}\nh: *z\n' > merge2.yaml
-expect "alias into a merge source" 2 "merge2.yaml:3:4: alias '*z' refers to a node inside a merged" \
+expect "alias into a merge source" 2 "merge2.yaml:3:4: alias '*z' refers to a node inside a merge" \
 	merge2.yaml
+printf '? [a, &k [b]]\n: 1\nc: *k\n' > key.yaml
+"$bin" parse key.yaml | grep -qF '"c":["b"]' ||
+	fail "alias into a collection key: $("$bin" parse key.yaml 2>&1 | head -c 400)"
 head -c 4096 "$bin" > binary.json
 expect "binary file" 2 "binary.json:1:1: expected a value" binary.json
 head -c 4096 "$bin" > binary.yaml
