@@ -46,6 +46,7 @@ struct load_job {
 	struct sandbox_error err;
 	const char *bad_field;         /* metadata problem: the field, for its line */
 	char *bad_message;
+	struct diags *d;               /* config params that do not fit param_schema */
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -267,6 +268,7 @@ static const struct {
 	{"tags", FIELD_STRINGS, false},
 	{"types", FIELD_STRINGS, false},
 	{"params", FIELD_TABLE, false},
+	{"param_schema", FIELD_TABLE, false},
 	{"include_destroyed", FIELD_BOOLEAN, false},
 	{"check", FIELD_FUNCTION, false},
 	{"evaluate", FIELD_FUNCTION, false},
@@ -436,6 +438,120 @@ static void merge_config_params(lua_State *L, const struct doc *doc, uint32_t ob
 	}
 }
 
+/* --- param schemas --- */
+
+/* The doc types a param_schema type name admits (a bit per enum doc_type), 0 if unknown. */
+static unsigned schema_type_bits(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} types[] = {
+		{"string", 1u << DOC_STRING},
+		{"number", 1u << DOC_INT | 1u << DOC_FLOAT},
+		{"integer", 1u << DOC_INT},
+		{"boolean", 1u << DOC_TRUE | 1u << DOC_FALSE},
+		{"list", 1u << DOC_ARRAY},
+		{"table", 1u << DOC_OBJECT | 1u << DOC_ARRAY},
+	};
+	for (size_t i = 0; name && i < sizeof types / sizeof types[0]; i++) {
+		if (strcmp(types[i].name, name) == 0)
+			return types[i].bits;
+	}
+	return 0;
+}
+
+static const char *doc_type_word(const struct doc *doc, uint32_t node)
+{
+	static const char *const words[] = {
+		[DOC_NULL] = "null", [DOC_FALSE] = "a boolean", [DOC_TRUE] = "a boolean",
+		[DOC_INT] = "an integer", [DOC_FLOAT] = "a number", [DOC_STRING] = "a string",
+		[DOC_ARRAY] = "a list", [DOC_OBJECT] = "a mapping",
+	};
+	return words[doc_type(doc, node)];
+}
+
+/* True when scalar node v equals one of the strings of the list at idx (or there is none). */
+static bool schema_allows(lua_State *L, int idx, const struct doc *doc, uint32_t v)
+{
+	if (!lua_istable(L, idx))
+		return true;
+	char *text = doc_strdup(doc, v, NULL);
+	bool found = false;
+	for (lua_Integer i = 1; !found && text && i <= (lua_Integer)lua_rawlen(L, idx); i++) {
+		lua_rawgeti(L, idx, i);
+		found = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), text) == 0;
+		lua_pop(L, 1);
+	}
+	free(text);
+	return found;
+}
+
+/* Checks config value v of param key against the schema entry at top of stack (a type name,
+ * or {type=, values=}); a misfit is a DIAG_USAGE at v's position in the config. */
+static void check_param(lua_State *L, struct load_job *job, const struct doc *cdoc, uint32_t key,
+                        uint32_t v)
+{
+	struct config *cfg = (struct config *)job->e->config;
+	int entry = lua_gettop(L);
+	const char *type = lua_isstring(L, entry) ? lua_tostring(L, entry) : NULL;
+	lua_getfield(L, entry, "values"); /* stack: entry, values */
+	if (lua_istable(L, entry)) {
+		lua_getfield(L, entry, "type");
+		type = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
+	}
+	unsigned bits = schema_type_bits(type), line, column;
+	doc_position(&cfg->doc, doc_node(cdoc, v)->pos, &line, &column);
+	char *name = doc_strdup(cdoc, key, NULL);
+	if (type && bits && !(bits & 1u << doc_type(cdoc, v))) {
+		diags_add(job->d, DIAG_USAGE, cfg->path, line, column, NULL,
+		          "param '%s' of policy '%s' must be %s %s, not %s", name, job->p->info.id,
+		          type[0] == 'i' ? "an" : "a", type, doc_type_word(cdoc, v));
+	} else if (doc_type(cdoc, v) <= DOC_STRING && !schema_allows(L, entry + 1, cdoc, v)) {
+		char *text = doc_strdup(cdoc, v, NULL);
+		diags_add(job->d, DIAG_USAGE, cfg->path, line, column, NULL,
+		          "invalid value '%s' for param '%s' of policy '%s'", text ? text : "", name,
+		          job->p->info.id);
+		free(text);
+	}
+	free(name);
+	lua_settop(L, entry - 1);
+}
+
+/* Checks every key of config params object obj that the schema at idx describes. */
+static void check_params(lua_State *L, struct load_job *job, int schema, uint32_t obj)
+{
+	const struct doc *cdoc = &job->e->config->doc;
+	if (obj == DOC_NONE || doc_type(cdoc, obj) != DOC_OBJECT)
+		return;
+	for (uint32_t k = doc_first(cdoc, obj); k != DOC_NONE; k = doc_next(cdoc, obj, k + 1)) {
+		char *name = doc_strdup(cdoc, k, NULL);
+		lua_getfield(L, schema, name ? name : "");
+		free(name);
+		if (lua_isnil(L, -1))
+			lua_pop(L, 1);
+		else
+			check_param(L, job, cdoc, k, k + 1);
+	}
+}
+
+/* Validates the config's params for the policy (table at t) against its param_schema. */
+static void validate_params(lua_State *L, struct load_job *job, int t)
+{
+	const struct config *cfg = job->e->config;
+	lua_getfield(L, t, "param_schema");
+	int schema = lua_gettop(L);
+	if (cfg && job->d && lua_istable(L, schema)) {
+		const struct config_policy *cp = config_policy_for(cfg, job->p->info.id);
+		check_params(L, job, schema, cfg->params);
+		check_params(L, job, schema, cp ? cp->params : DOC_NONE);
+		check_params(L, job, schema, cfg->profile ? cfg->profile->params : DOC_NONE);
+		cp = config_profile_policy_for(cfg, job->p->info.id);
+		check_params(L, job, schema, cp ? cp->params : DOC_NONE);
+	}
+	lua_settop(L, schema - 1);
+}
+
 /* Builds ctx.params and the configured set for p from its defaults (the table at t). */
 static void build_params(lua_State *L, struct engine *e, int t, struct policy *p)
 {
@@ -537,6 +653,7 @@ static int load_protected(lua_State *L)
 	read_metadata(L, t, job->p);
 	apply_config(job->e, job->p);
 	build_params(L, job->e, t, job->p);
+	validate_params(L, job, t);
 	lua_pushvalue(L, t);
 	job->p->ref_table = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
@@ -635,7 +752,7 @@ static bool load_one(struct engine *e, const struct candidate *c, struct policy 
 	p->info.file = xstrdup(c->path);
 	p->info.builtin = c->b != NULL;
 	p->ref_table = p->ref_params = p->ref_configured = LUA_NOREF;
-	struct load_job job = {.e = e, .c = c, .p = p};
+	struct load_job job = {.e = e, .c = c, .p = p, .d = d};
 	lua_State *L = e->sb.L;
 	sandbox_begin(&e->sb, e->budget, e->timeout);
 	lua_pushcfunction(L, load_protected);

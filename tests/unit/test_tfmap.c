@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "govern/suppress.h"
 #include "load/load.h"
 #include "report/sarif.h"
 #include "report/text.h"
@@ -337,6 +338,78 @@ static void test_annotate_and_report(void **state)
 	model_free(&m);
 }
 
+static const char suppress_plan[] =
+	"{\"format_version\": \"1.2\", \"resource_changes\": ["
+	"{\"address\": \"module.one[0].aws_security_group.sg\", \"mode\": \"managed\","
+	" \"type\": \"aws_security_group\", \"name\": \"sg\","
+	" \"change\": {\"actions\": [\"create\"], \"after\": {\"name\": \"sg\"}}},"
+	"{\"address\": \"aws_s3_bucket.dup\", \"mode\": \"managed\","
+	" \"type\": \"aws_s3_bucket\", \"name\": \"dup\","
+	" \"change\": {\"actions\": [\"create\"], \"after\": {\"bucket\": \"x\"}}}]}";
+
+/* Findings on suppress_plan (as if it lay in the test project) after annotation on date
+ * today; warnings land in d. */
+static void annotate_on(const char *today, struct model *m, struct findings *fs,
+                        struct diags *d)
+{
+	setenv("MOONGATE_TODAY", today, 1);
+	model_init(m);
+	load_buffer(m, PROJECT "/plan.json", suppress_plan, strlen(suppress_plan), NULL);
+	const char *sg = "module.one[0].aws_security_group.sg";
+	add_finding(fs, m, sg, "ingress.1.cidr_blocks.0");  /* egress/open-internet: covered */
+	free(fs->v[0].policy);
+	fs->v[0].policy = xstrdup("egress/open-internet");
+	add_finding(fs, m, sg, "ingress.0.from_port");      /* not under the comment */
+	free(fs->v[1].policy);
+	fs->v[1].policy = xstrdup("egress/open-internet");
+	add_finding(fs, m, "aws_s3_bucket.dup", NULL);      /* another block, same policy */
+	free(fs->v[2].policy);
+	fs->v[2].policy = xstrdup("egress/open-internet");
+	add_finding(fs, m, "data.aws_region.current", NULL); /* until=2027-01-31 */
+	free(fs->v[3].policy);
+	fs->v[3].policy = xstrdup("residency/allowed-regions");
+	tfmap_annotate(fs, m, NULL, d);
+	unsetenv("MOONGATE_TODAY");
+}
+
+/* moongate:ignore comments in the sources by governance's rules: covering only their block
+ * or attribute and policy, with an end date, and broken ones reported. */
+static void test_inline_suppressions(void **state)
+{
+	(void)state;
+	struct model m;
+	struct findings fs = FINDINGS_INIT;
+	struct diags d = DIAGS_INIT;
+	annotate_on("2026-12-01", &m, &fs, &d);
+	assert_int_equal(fs.n, 5); /* + the broken comment of b.tf */
+	assert_int_equal(fs.v[0].status, FINDING_SUPPRESSED);
+	assert_string_equal(fs.v[0].justification, "bastion");
+	assert_string_equal(fs.v[0].suppressed_by, PROJECT "/modules/one/main.tf:12");
+	assert_int_equal(fs.v[1].status, FINDING_OPEN);
+	assert_int_equal(fs.v[2].status, FINDING_OPEN);
+	assert_int_equal(fs.v[3].status, FINDING_SUPPRESSED);
+	assert_string_equal(fs.v[3].suppressed_by, PROJECT "/b.tf:5");
+	assert_string_equal(fs.v[4].policy, SUPPRESS_POLICY);
+	assert_string_equal(fs.v[4].file, PROJECT "/b.tf");
+	assert_int_equal(fs.v[4].line, 8);
+	assert_non_null(strstr(fs.v[4].message, "has no reason"));
+	assert_int_equal(d.n, 0);
+	findings_free(&fs);
+	model_free(&m);
+
+	annotate_on("2027-02-01", &m, &fs, &d);
+	assert_int_equal(fs.v[0].status, FINDING_SUPPRESSED);
+	assert_int_equal(fs.v[3].status, FINDING_OPEN); /* expired */
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].kind, DIAG_WARNING);
+	assert_string_equal(d.v[0].file, PROJECT "/b.tf");
+	assert_int_equal(d.v[0].line, 5);
+	assert_non_null(strstr(d.v[0].message, "expired on 2027-01-31"));
+	findings_free(&fs);
+	diags_free(&d);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_example_project),
 		cmocka_unit_test(test_annotate_and_report),
+		cmocka_unit_test(test_inline_suppressions),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
