@@ -5,6 +5,8 @@
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "govern/gov.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,12 +113,18 @@ static bool write_baseline(const struct findings *fs, const char *path, struct d
 {
 	struct buf out = BUF_INIT;
 	baseline_format(fs, &out);
+	errno = 0;
 	FILE *f = fopen(path, "wb");
 	bool ok = f && fwrite(buf_str(&out), 1, out.len, f) == out.len;
 	if (f && fclose(f) != 0)
 		ok = false;
-	if (!ok)
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write baseline '%s'", path);
+	if (!ok) {
+		char reason[128];
+		snprintf(reason, sizeof reason, "%s", strerror(errno ? errno : EIO));
+		reason[0] = (char)tolower((unsigned char)reason[0]);
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "cannot write baseline '%s': %s", path,
+		          reason);
+	}
 	buf_free(&out);
 	return ok;
 }

@@ -47,7 +47,7 @@ static void parse_head(const char *head, size_t n, char ***ids, char **until)
 			i++;
 		if (i == start)
 			continue;
-		if (i - start > 6 && strncmp(head + start, "until=", 6) == 0) {
+		if (i - start >= 6 && strncmp(head + start, "until=", 6) == 0) {
 			free(*until);
 			*until = xstrndup(head + start + 6, i - start - 6);
 		} else {

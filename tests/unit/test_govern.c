@@ -112,6 +112,16 @@ static void test_parse(void **state)
 	free(ids[0]);
 	free(ids);
 
+	suppress_parse("a/b until= -- r", &ids, &until, &reason);
+	assert_string_equal(ids[0], "a/b");
+	assert_null(ids[1]);
+	assert_string_equal(until, ""); /* an empty date: reported as invalid */
+	assert_false(gov_valid_date(until));
+	free(ids[0]);
+	free(ids);
+	free(until);
+	free(reason);
+
 	suppress_parse("", &ids, &until, &reason);
 	assert_null(ids[0]);
 	assert_null(reason);
