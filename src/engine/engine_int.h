@@ -49,6 +49,10 @@ struct run {
 	const char **types;      /* distinct resource types, sorted */
 	size_t ntypes;
 	uint32_t *rtype;         /* resource -> index into types */
+	size_t *type_first;      /* per type t: its resources are type_members[type_first[t] ..
+	                            type_first[t + 1]), in model order */
+	uint32_t *type_members;
+	bool *glob_hit;          /* scratch for model.by_type: per type, matches the glob */
 	size_t *by_address;      /* resource indexes sorted by address */
 	unsigned *line, *column; /* resource declaration positions, computed on first use */
 	struct policy *p;        /* the policy running */
@@ -79,6 +83,9 @@ void run_free(struct run *run);
 void run_position(struct run *run, size_t i, unsigned *line, unsigned *column);
 /* The index of the resource with that address, or SIZE_MAX. */
 size_t run_find(const struct run *run, const char *address);
+/* Marks in run->glob_hit the types glob matches; returns how many and, in *only, the last
+ * one matched (the type to walk when it is the only one). */
+size_t run_match_glob(struct run *run, const char *glob, size_t *only);
 /* True when p sees resource i at all (destroy-only resources need include_destroyed). */
 bool run_visible(const struct run *run, size_t i);
 

@@ -198,7 +198,8 @@ size_t rtable_index(lua_State *L, struct run *run, int idx)
 	return isnum && i >= 0 && (size_t)i < run->m->nresources ? (size_t)i : SIZE_MAX;
 }
 
-/* model.by_type(glob): the visible resources whose type matches, in model order. */
+/* model.by_type(glob): the visible resources whose type matches, in model order. The glob is
+ * matched once per distinct type; a single matching type walks only its own resources. */
 static int model_by_type(lua_State *L)
 {
 	struct run *run = current_run(L);
@@ -206,10 +207,21 @@ static int model_by_type(lua_State *L)
 	lua_newtable(L);
 	if (!run)
 		return 1;
+	size_t only = 0;
+	size_t hits = run_match_glob(run, glob, &only);
 	lua_Integer n = 0;
-	for (size_t i = 0; i < run->m->nresources; i++) {
-		const char *type = run->types[run->rtype[i]];
-		if (!run_visible(run, i) || !mod_glob_match(glob, type))
+	if (hits == 1) {
+		for (size_t k = run->type_first[only]; k < run->type_first[only + 1]; k++) {
+			size_t i = run->type_members[k];
+			if (!run_visible(run, i))
+				continue;
+			rtable_push_resource(L, run, i);
+			lua_rawseti(L, -2, ++n);
+		}
+		return 1;
+	}
+	for (size_t i = 0; hits > 1 && i < run->m->nresources; i++) {
+		if (!run->glob_hit[run->rtype[i]] || !run_visible(run, i))
 			continue;
 		rtable_push_resource(L, run, i);
 		lua_rawseti(L, -2, ++n);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/mod_glob.h"
 #include "util/xalloc.h"
 
 static int cmp_strp(const void *a, const void *b)
@@ -19,6 +20,22 @@ static int cmp_strp(const void *a, const void *b)
 static const char *type_of(const struct model_resource *r)
 {
 	return r->type ? r->type : "";
+}
+
+/* Groups the resources by type (a counting sort keeps model order within a type), so a
+ * lookup by type walks only that type's resources. */
+static void group_types(struct run *run)
+{
+	size_t n = run->m->nresources;
+	run->type_first = xcalloc(run->ntypes + 2, sizeof *run->type_first);
+	run->type_members = xmalloc((n + 1) * sizeof *run->type_members);
+	for (size_t i = 0; i < n; i++)
+		run->type_first[run->rtype[i] + 2]++;
+	for (size_t t = 2; t < run->ntypes + 2; t++)
+		run->type_first[t] += run->type_first[t - 1];
+	for (size_t i = 0; i < n; i++)
+		run->type_members[run->type_first[run->rtype[i] + 1]++] = (uint32_t)i;
+	run->glob_hit = xcalloc(run->ntypes + 1, sizeof *run->glob_hit);
 }
 
 static void index_types(struct run *run)
@@ -82,6 +99,7 @@ void run_init(struct run *run, struct engine *e, struct model *m, struct finding
 	run->out = out;
 	run->d = d;
 	index_types(run);
+	group_types(run);
 	index_addresses(run);
 	run->matched = xcalloc(run->ntypes + 1, sizeof *run->matched);
 }
@@ -90,6 +108,9 @@ void run_free(struct run *run)
 {
 	free(run->types);
 	free(run->rtype);
+	free(run->type_first);
+	free(run->type_members);
+	free(run->glob_hit);
 	free(run->by_address);
 	free(run->line);
 	free(run->column);
@@ -171,6 +192,19 @@ size_t run_find(const struct run *run, const char *address)
 			hi = mid;
 	}
 	return SIZE_MAX;
+}
+
+size_t run_match_glob(struct run *run, const char *glob, size_t *only)
+{
+	size_t hits = 0;
+	for (size_t t = 0; t < run->ntypes; t++) {
+		run->glob_hit[t] = mod_glob_match(glob, run->types[t]);
+		if (run->glob_hit[t]) {
+			hits++;
+			*only = t;
+		}
+	}
+	return hits;
 }
 
 bool run_visible(const struct run *run, size_t i)
