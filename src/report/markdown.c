@@ -110,11 +110,18 @@ static void md_html(struct buf *b, const char *s)
 	}
 }
 
-static size_t count_at_or_above(const struct findings *f, int threshold)
+/* Findings that fail the run: at or above the threshold and enforced (advisory never is,
+ * soft not under --override-soft). */
+static size_t count_failing(const struct report_ctx *ctx)
 {
+	const struct findings *f = ctx->findings;
+	bool soft_off = ctx->gov && ctx->gov->override_soft;
 	size_t n = 0;
-	for (size_t i = 0; f && i < f->n; i++)
-		n += (int)f->v[i].severity >= threshold;
+	for (size_t i = 0; f && i < f->n; i++) {
+		enum enforcement e = f->v[i].enforcement;
+		n += (int)f->v[i].severity >= ctx->fail_on && e != ENFORCE_ADVISORY &&
+		     !(e == ENFORCE_SOFT && soft_off);
+	}
 	return n;
 }
 
@@ -129,7 +136,7 @@ static size_t count_errors(const struct diags *d)
 static void md_heading(struct buf *b, const struct report_ctx *ctx)
 {
 	size_t n = ctx->findings ? ctx->findings->n : 0;
-	size_t failing = count_at_or_above(ctx->findings, ctx->fail_on);
+	size_t failing = count_failing(ctx);
 	size_t errors = count_errors(ctx->diags);
 	if (n == 0)
 		buf_adds(b, "## moongate: no findings\n\n");
@@ -243,6 +250,36 @@ static void md_findings_table(struct buf *b, const struct findings *f)
 	buf_addc(b, '\n');
 }
 
+/* Findings set aside by a waiver or an inline suppression, with who and why. */
+static void md_waived(struct buf *b, const struct report_ctx *ctx)
+{
+	const struct findings *w = ctx->gov ? ctx->gov->waived : NULL;
+	if (!w || w->n == 0)
+		return;
+	buf_adds(b, "### Waived and suppressed\n\n| Policy | Resource | Location | Reason | By |\n"
+	            "|---|---|---|---|---|\n");
+	for (size_t i = 0; i < w->n && i < REPORT_MARKDOWN_MAX_ROWS; i++) {
+		const struct finding *x = &w->v[i];
+		buf_adds(b, "| ");
+		md_code(b, x->policy ? x->policy : "moongate");
+		buf_adds(b, " | ");
+		if (x->resource)
+			md_code(b, x->resource);
+		buf_adds(b, " | ");
+		md_location(b, x);
+		buf_addc(b, ' ');
+		md_text(b, x->justification ? x->justification : "");
+		buf_adds(b, x->status == FINDING_SUPPRESSED ? " | inline " : " | waiver ");
+		if (x->suppressed_by)
+			md_code(b, x->suppressed_by);
+		buf_adds(b, " |\n");
+	}
+	if (w->n > REPORT_MARKDOWN_MAX_ROWS)
+		buf_addf(b, "\n%zu more not shown: see the SARIF or JSON report.\n",
+		         w->n - REPORT_MARKDOWN_MAX_ROWS);
+	buf_addc(b, '\n');
+}
+
 static void md_policy_details(struct buf *b, const struct report_rule *r)
 {
 	buf_adds(b, "<details>\n<summary><b>");
@@ -302,6 +339,7 @@ void report_markdown_write(const struct report_ctx *ctx, struct buf *out)
 	if (ctx->findings && ctx->findings->n > 0)
 		md_by_area(out, ctx->findings);
 	md_findings_table(out, ctx->findings);
+	md_waived(out, ctx);
 	md_policies(out, ctx);
 	md_errors(out, ctx->diags);
 }
