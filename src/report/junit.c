@@ -266,13 +266,20 @@ static bool types_match(const char *globs, const char *type)
 	return false;
 }
 
-/* Model resources a policy checked and passed: selected by its types, not destroyed by the
- * plan, and not among its failing cases g[0, n) (sorted by case name). */
-static size_t *passing_resources(const struct junit_state *st, const struct report_rule *r,
-                                 const struct finding *const *g, size_t n, size_t *count)
+static int cmp_address(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Addresses of the model resources a policy checked and passed, sorted (the report must not
+ * depend on the order of the inputs): selected by its types, not destroyed by the plan, and
+ * not among its failing cases g[0, n) (sorted by case name). */
+static const char **passing_resources(const struct junit_state *st, const struct report_rule *r,
+                                      const struct finding *const *g, size_t n, size_t *count)
 {
 	const struct model *m = st->ctx->model;
-	size_t *v = NULL, cap = 0;
+	const char **v = NULL;
+	size_t cap = 0;
 	*count = 0;
 	for (size_t i = 0; m && r->types && i < m->nresources; i++) {
 		const struct model_resource *res = &m->resources[i];
@@ -292,8 +299,10 @@ static size_t *passing_resources(const struct junit_state *st, const struct repo
 		if (failed)
 			continue;
 		xgrow((void **)&v, &cap, *count + 1, sizeof *v);
-		v[(*count)++] = i;
+		v[(*count)++] = res->address;
 	}
+	if (*count > 1)
+		qsort(v, *count, sizeof *v, cmp_address);
 	return v;
 }
 
@@ -332,7 +341,7 @@ static void policy_suite(struct junit_state *st, const struct report_rule *r,
 	struct buf *b = st->out;
 	const struct diags *d = st->ctx->diags;
 	size_t npass, failures = count_cases(g, n), errors = policy_errors(d, r->id);
-	size_t *pass = passing_resources(st, r, g, n, &npass);
+	const char **pass = passing_resources(st, r, g, n, &npass);
 	char *package = xstrndup(r->id, strcspn(r->id, "/"));
 	suite_open(st, r->id, package, failures + npass + errors, failures, errors);
 	suite_properties(b, r);
@@ -343,7 +352,7 @@ static void policy_suite(struct junit_state *st, const struct report_rule *r,
 		}
 	}
 	for (size_t i = 0; i < npass; i++)
-		passing_case(b, r->id, st->ctx->model->resources[pass[i]].address);
+		passing_case(b, r->id, pass[i]);
 	for (size_t i = 0; d && i < d->n; i++)
 		if (d->v[i].kind != DIAG_WARNING && d->v[i].policy && strcmp(d->v[i].policy, r->id) == 0)
 			error_case(b, r->id, &d->v[i]);
