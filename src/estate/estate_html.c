@@ -21,11 +21,13 @@ static const char style[] =
 	"section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:14px 18px;"
 	"margin:16px 0}h2{font-size:17px;margin:0 0 10px}"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;"
-	"border-bottom:1px solid #eef0f4;vertical-align:top}td.n,th.n{text-align:right;"
+	"border-bottom:1px solid #eef0f4;vertical-align:top}"
+	"section{overflow-x:auto}td.n,th.n{text-align:right;"
 	"font-variant-numeric:tabular-nums}tr.group th{background:#eef1f6;font-size:13px}"
 	".bar{display:inline-block;height:9px;background:#7a5cc2;border-radius:2px;"
 	"vertical-align:middle;margin-right:6px}.cloud{font-weight:600}"
-	".sev{font-weight:700;text-transform:uppercase;font-size:11px;padding:1px 6px;"
+	"td.msg,td.fix,td.loc{overflow-wrap:anywhere}.sev{white-space:nowrap;font-weight:700;"
+	"text-transform:uppercase;font-size:11px;padding:1px 6px;"
 	"border-radius:3px;color:#fff}.sev-critical{background:#7b1020}.sev-high{background:#c0392b}"
 	".sev-medium{background:#d68910}.sev-low{background:#2e86c1}.sev-info{background:#7f8c8d}"
 	".charts{display:flex;flex-wrap:wrap;gap:24px}.chart h3{font-size:14px;margin:4px 0}"
@@ -171,7 +173,8 @@ static void write_inventory(const struct estate *es, struct buf *out)
 		}
 		write_cell_row(c, max, out);
 	}
-	buf_adds(out, es->ncells ? "</tbody>" : "<tbody><tr><td colspan=\"6\">no resources</td></tr></tbody>");
+	buf_adds(out, es->ncells ? "</tbody>"
+	                         : "<tbody><tr><td colspan=\"6\">no resources</td></tr></tbody>");
 	buf_adds(out, "</table></section>\n");
 }
 
@@ -186,7 +189,7 @@ static void write_share_chart(const struct estate_shares *s, const char *id, con
 	              "<b class=\"effective\">%.2f</b></p>\n",
 	         id, title, s->hhi, s->effective);
 	buf_addf(out, "<svg role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
-	         label + bar + 150, height, label + bar + 150, height);
+	         label + bar + 210, height, label + bar + 210, height);
 	if (s->n == 0)
 		buf_addf(out, "<text x=\"0\" y=\"18\" fill=\"#7a8396\">no %ss</text>", unit);
 	for (size_t i = 0; i < s->n; i++) {
@@ -198,11 +201,15 @@ static void write_share_chart(const struct estate_shares *s, const char *id, con
 		estate_html_escape(out, v->name);
 		buf_addf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" rx=\"2\" "
 		              "fill=\"%s\"></rect><text class=\"share\" x=\"%.1f\" y=\"%d\">%.1f%%"
-		              "</text><text class=\"muted\" x=\"%d\" y=\"%d\" fill=\"#7a8396\">%zu %s%s"
-		              "</text></g>",
+		              "</text><text class=\"muted\" x=\"%d\" y=\"%d\" fill=\"#7a8396\">%zu %s%s",
 		         label, y, bar * v->share, cloud_color(v->key), label + bar * v->share + 6,
 		         y + 14, 100 * v->share, label + bar + 60, y + 14, v->count, unit,
 		         v->count == 1 ? "" : "s");
+		if (v->clouds) {
+			buf_adds(out, " on ");
+			estate_html_escape(out, v->clouds);
+		}
+		buf_adds(out, "</text></g>");
 	}
 	buf_adds(out, "</svg></div>\n");
 }
@@ -433,7 +440,7 @@ static void write_finding_row(const struct finding *f, struct buf *out)
 	buf_addf(out, "\"><td><span class=\"sev sev-%s\">%s</span>%s</td><td>", sev, sev,
 	         f->cannot_verify ? " <span class=\"muted\">cannot verify</span>" : "");
 	estate_html_escape(out, f->policy);
-	buf_adds(out, "</td><td>");
+	buf_adds(out, "</td><td class=\"loc\">");
 	if (f->file) {
 		buf_adds(out, "<code>");
 		estate_html_escape(out, f->file);

@@ -1,5 +1,6 @@
 #!/bin/bash
-# The estate page in a real browser (headless Chromium) for every example estate: the page
+# The estate of every example estate: its JSON against docs/estate-report.schema.json (when
+# python3-jsonschema is there), then the page in a real browser (headless Chromium): the page
 # loads without console errors and requests nothing from the network, the numbers in the DOM
 # are those of `moongate report --format json`, and the findings filter (set through the URL
 # fragment) shows exactly the matching rows. Chromium is installed when missing and we are
@@ -10,6 +11,34 @@ bin=${MOONGATE_BIN:?MOONGATE_BIN must name the moongate binary}
 case $bin in /*) ;; */*) bin=$PWD/$bin ;; esac
 src=${MOONGATE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 shots=${MOONGATE_ESTATE_SCREENSHOTS:-}
+
+command -v python3 >/dev/null || { echo "estate_browser: SKIPPED: no python3"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+examples=(aws-bedrock azure-openai multi-cloud kubernetes)
+export SOURCE_DATE_EPOCH=1764115200
+for example in "${examples[@]}"; do
+	"$bin" report --no-config --format json "$src/examples/$example" >"$work/$example.json" \
+		2>/dev/null
+done
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 - "$src/docs/estate-report.schema.json" "${examples[@]/#/$work/}" <<'PY' || exit 1
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+bad = 0
+for path in sys.argv[2:]:
+    for e in validator.iter_errors(json.load(open(path + ".json"))):
+        print(f"{path}: {'/'.join(map(str, e.path))}: {e.message}")
+        bad += 1
+print(f"estate schema: {len(sys.argv) - 2} reports, {bad} errors")
+sys.exit(1 if bad else 0)
+PY
+else
+	echo "estate_browser: python3-jsonschema absent, schema not checked"
+fi
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -22,10 +51,6 @@ if [ -z "$browser" ]; then
 	echo "estate_browser: SKIPPED: no chromium, and it cannot be installed here"
 	exit 77
 fi
-command -v python3 >/dev/null || { echo "estate_browser: SKIPPED: no python3"; exit 77; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking
        --disable-component-update --no-first-run --disable-sync --disable-extensions
        --user-data-dir="$work/profile")
@@ -40,12 +65,9 @@ load() {
 failed=0
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 
-for example in aws-bedrock azure-openai multi-cloud kubernetes; do
+for example in "${examples[@]}"; do
 	page=$work/$example.html
-	export SOURCE_DATE_EPOCH=1764115200
 	"$bin" report --no-config --html "$page" "$src/examples/$example" 2>/dev/null
-	"$bin" report --no-config --format json "$src/examples/$example" >"$work/$example.json" \
-		2>/dev/null
 	[ -s "$page" ] || { fail "$example: no page written"; continue; }
 	load "file://$page" || { fail "$example: chromium failed"; continue; }
 	if grep -q 'CONSOLE' "$work/log"; then
