@@ -6,9 +6,11 @@
 #include "estate/estate_term.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/text.h"
+#include "util/xalloc.h"
 
 #define BOLD "\033[1m"
 #define BAR_COLOR "\033[36m"
@@ -40,6 +42,13 @@ static void add_cell(struct buf *out, const char *s, size_t width)
 	buf_free(&cell);
 	for (; n < width; n++)
 		buf_addc(out, ' ');
+}
+
+/* A table column: s cut to width - 1 columns, then padded, so columns never touch. */
+static void add_column(struct buf *out, const char *s, size_t width)
+{
+	add_cell(out, s, width - 1);
+	buf_addc(out, ' ');
 }
 
 static void heading(struct buf *out, const struct estate_term_options *o, const char *text)
@@ -86,8 +95,8 @@ static void write_cells(const struct estate *es, const struct estate_term_option
 	size_t max = 0;
 	for (size_t i = 0; i < es->ncells; i++)
 		max = es->cells[i].resources > max ? es->cells[i].resources : max;
-	/* "  " cloud(10) region(20) location(16) " " bar " " count(5) " AI " n(4) (pct) */
-	size_t bw = bar_width(o, 2 + 10 + 20 + 16 + 1 + 1 + 5 + 16);
+	/* "  " cloud(11) region(20) location(17) bar " " count(5) "  AI n (pct)" */
+	size_t bw = bar_width(o, 2 + 11 + 20 + 17 + 1 + 5 + 16);
 	heading(out, o, "Inventory by jurisdiction, cloud and region (AI endpoints)");
 	for (size_t i = 0; i < es->ncells; i++) {
 		const struct estate_cell *c = &es->cells[i];
@@ -97,10 +106,9 @@ static void write_cells(const struct estate *es, const struct estate_term_option
 			buf_adds(out, o->color ? RESET "\n" : "\n");
 		}
 		buf_adds(out, "  ");
-		add_cell(out, c->cloud, 10);
-		add_cell(out, c->region, 20);
-		add_cell(out, c->location ? c->location : "", 16);
-		buf_addc(out, ' ');
+		add_column(out, c->cloud, 11);
+		add_column(out, c->region, 20);
+		add_column(out, c->location ? c->location : "", 17);
 		add_bar(out, o, (double)c->resources, (double)max, bw);
 		buf_addf(out, " %5zu", c->resources);
 		if (c->ai)
@@ -119,24 +127,29 @@ static void write_shares(const struct estate_shares *s, const char *title, const
 	snprintf(line, sizeof line, "%s: HHI %.0f, effective number of vendors %.2f", title,
 	         s->hhi, s->effective);
 	heading(out, o, line);
+	struct buf *tails = xcalloc(s->n + 1, sizeof *tails);
+	size_t tail_cols = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct estate_vendor *v = &s->v[i];
-		struct buf tail = BUF_INIT;
-		buf_addf(&tail, "  %zu %s%s", v->count, unit, v->count == 1 ? "" : "s");
-		if (v->clouds) {
-			buf_adds(&tail, " on ");
-			report_text_add_safe(&tail, v->clouds);
-		}
-		size_t tail_cols = columns(buf_str(&tail)) > 30 ? 30 : columns(buf_str(&tail));
-		buf_adds(out, "  ");
-		add_cell(out, v->name, 18);
-		buf_addc(out, ' ');
-		add_bar(out, o, v->share, s->v[0].share, bar_width(o, 2 + 18 + 1 + 8 + tail_cols));
-		buf_addf(out, " %6.1f%%", 100 * v->share);
-		add_cell(out, buf_str(&tail), tail_cols);
-		buf_addc(out, '\n');
-		buf_free(&tail);
+		buf_addf(&tails[i], "  %zu %s%s", v->count, unit, v->count == 1 ? "" : "s");
+		if (v->clouds)
+			buf_addf(&tails[i], " on %s", v->clouds);
+		size_t n = columns(buf_str(&tails[i]));
+		tail_cols = n > tail_cols ? n : tail_cols;
 	}
+	tail_cols = tail_cols > 30 ? 30 : tail_cols;
+	size_t bw = bar_width(o, 2 + 19 + 8 + tail_cols);
+	for (size_t i = 0; i < s->n; i++) {
+		buf_adds(out, "  ");
+		add_column(out, s->v[i].name, 19);
+		add_bar(out, o, s->v[i].share, s->v[0].share, bw);
+		buf_addf(out, " %6.1f%%", 100 * s->v[i].share);
+		add_cell(out, buf_str(&tails[i]), columns(buf_str(&tails[i])) > 30 ? 30
+		                                   : columns(buf_str(&tails[i])));
+		buf_addc(out, '\n');
+		buf_free(&tails[i]);
+	}
+	free(tails);
 	if (s->n == 0)
 		buf_addf(out, "  no %ss\n", unit);
 	buf_addc(out, '\n');
