@@ -293,6 +293,9 @@ static bool parse_address(const char *address, struct address *a)
 	size_t cap = 0;
 	memset(a, 0, sizeof *a);
 	a->text = xstrdup(address);
+	char *hash = strrchr(a->text, '#'); /* "#2": the run's suffix for a repeated address */
+	if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1))
+		*hash = '\0';
 	char *p = a->text;
 	while (ok && more && strncmp(p, "module.", 7) == 0) {
 		p += 7;

@@ -62,6 +62,8 @@ static void test_root_and_keys(void **state)
 	struct tfmap *m = tfmap_new(PROJECT, &d);
 	expect(m, "aws_s3_bucket.dup", NULL, PROJECT "/a.tf", 2);
 	expect(m, "aws_s3_bucket.dup[3]", NULL, PROJECT "/a.tf", 2);
+	expect(m, "aws_s3_bucket.dup[3]#2", NULL, PROJECT "/a.tf", 2); /* repeated in a run */
+	expect(m, "aws_s3_bucket.dup#x", NULL, NULL, 0);
 	expect(m, "aws_s3_bucket.dup[\"a.b]\\\"c\"]", NULL, PROJECT "/a.tf", 2);
 	expect(m, "data.aws_region.current", NULL, PROJECT "/b.tf", 6);
 	expect(m, "data.aws_region.current[0]", "name", PROJECT "/b.tf", 6);
