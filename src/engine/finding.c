@@ -63,6 +63,9 @@ void findings_free(struct findings *f)
 		free(x->title);
 		free(x->justification);
 		free(x->suppressed_by);
+		free(x->waiver_owner);
+		free(x->waiver_ticket);
+		free(x->waived_until);
 	}
 	free(f->v);
 	memset(f, 0, sizeof *f);

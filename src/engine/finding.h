@@ -46,6 +46,9 @@ struct finding {
 	enum enforcement enforcement;
 	char *justification; /* waived/suppressed: the reason given, else NULL */
 	char *suppressed_by; /* waived/suppressed: "file:line" of the waiver or comment, else NULL */
+	char *waiver_owner;  /* waived: the waiver's owner, else NULL */
+	char *waiver_ticket; /* waived: the waiver's ticket, else NULL */
+	char *waived_until;  /* waived/suppressed: the expires / until date, else NULL */
 };
 
 struct findings {

@@ -83,12 +83,16 @@ static void mark(struct finding *f, const struct suppressions *sups, struct mode
 	const struct suppression *s = m ? suppress_find(sups, m, f) : NULL;
 	if (s) {
 		set_aside(f, FINDING_SUPPRESSED, s->reason, xasprintf("%s:%u", s->file, s->line));
+		f->waived_until = s->until ? xstrdup(s->until) : NULL;
 		return;
 	}
 	struct waiver *w = waivers_find(ws, f);
 	if (w) {
 		w->uses++;
 		set_aside(f, FINDING_WAIVED, w->reason, waiver_location(ws, w));
+		f->waiver_owner = w->owner ? xstrdup(w->owner) : NULL;
+		f->waiver_ticket = w->ticket ? xstrdup(w->ticket) : NULL;
+		f->waived_until = w->expires ? xstrdup(w->expires) : NULL;
 	}
 }
 

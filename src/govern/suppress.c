@@ -136,10 +136,8 @@ static struct suppression *add(struct suppressions *s, enum suppress_kind kind, 
 static void fill(struct suppression *x, const char *text, const char *today,
                  struct findings *problems, struct diags *d)
 {
-	char *until;
-	suppress_parse(text, &x->ids, &until, &x->reason);
-	suppress_validate(x, until, today, problems, d);
-	free(until);
+	suppress_parse(text, &x->ids, &x->until, &x->reason);
+	suppress_validate(x, x->until, today, problems, d);
 }
 
 /* ---------------------------------------------------------------- comments */
@@ -358,6 +356,7 @@ void suppress_free(struct suppressions *s)
 		free(s->v[i].file);
 		free(s->v[i].resource);
 		free(s->v[i].reason);
+		free(s->v[i].until);
 		free_ids(s->v[i].ids);
 	}
 	free(s->v);

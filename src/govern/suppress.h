@@ -35,6 +35,7 @@ struct suppression {
 	char *resource;    /* annotations and tags: the resource covered; NULL for comments */
 	char **ids;        /* policy ids or globs, NULL-terminated */
 	char *reason;
+	char *until;       /* YYYY-MM-DD as written, or NULL */
 	bool usable;       /* has ids and a reason, a valid date, and has not expired */
 };
 

@@ -98,6 +98,9 @@ static void write_suppression(struct buf *out, const struct finding *f)
 	report_json_string(out, f->status == FINDING_SUPPRESSED ? "inline" : "waiver");
 	write_string_member(out, 8, "justification", f->justification ? f->justification : "");
 	write_string_member(out, 8, "source", f->suppressed_by);
+	write_string_member(out, 8, "owner", f->waiver_owner);
+	write_string_member(out, 8, "ticket", f->waiver_ticket);
+	write_string_member(out, 8, "expires", f->waived_until);
 	buf_adds(out, "\n      }");
 }
 

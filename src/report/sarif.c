@@ -751,6 +751,12 @@ static void sarif_suppressions(struct jw *w, const struct finding *f)
 		jw_key(w, "properties");
 		jw_open(w, '{');
 		jw_kstr(w, "source", f->suppressed_by);
+		if (f->waiver_owner)
+			jw_kstr(w, "owner", f->waiver_owner);
+		if (f->waiver_ticket)
+			jw_kstr(w, "ticket", f->waiver_ticket);
+		if (f->waived_until)
+			jw_kstr(w, "expires", f->waived_until);
 		jw_close(w, '}');
 	}
 	jw_close(w, '}');

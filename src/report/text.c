@@ -132,6 +132,24 @@ static void write_governance_summary(const struct report_governance *g, struct b
 		buf_adds(out, ", soft enforcement overridden");
 }
 
+/* " (owner x, ticket y, until z)" for what a waiver or suppression names. */
+static void write_waiver_details(const struct finding *f, struct buf *out)
+{
+	const char *labels[] = {"owner ", "ticket ", "until "};
+	const char *values[] = {f->waiver_owner, f->waiver_ticket, f->waived_until};
+	const char *sep = " (";
+	for (size_t i = 0; i < 3; i++) {
+		if (!values[i])
+			continue;
+		buf_adds(out, sep);
+		buf_adds(out, labels[i]);
+		report_text_add_safe(out, values[i]);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		buf_addc(out, ')');
+}
+
 /* --show-waived: each set-aside finding with who set it aside and why. */
 static void write_waived(const struct report_ctx *ctx, struct buf *out)
 {
@@ -143,6 +161,7 @@ static void write_waived(const struct report_ctx *ctx, struct buf *out)
 		write_finding(f, ctx->color, out);
 		buf_addf(out, "  %s by ", f->status == FINDING_SUPPRESSED ? "suppressed" : "waived");
 		report_text_add_safe(out, f->suppressed_by ? f->suppressed_by : "?");
+		write_waiver_details(f, out);
 		buf_adds(out, ": ");
 		report_text_add_safe(out, f->justification ? f->justification : "");
 		buf_addc(out, '\n');
