@@ -322,6 +322,9 @@ static void test_waivers(void **state)
 	assert_string_equal(w->resource, "aws_s3_bucket.logs[0]");
 	assert_string_equal(w->justification, "logs are public");
 	assert_non_null(strstr(w->suppressed_by, ".moongate.yaml:2"));
+	assert_string_equal(w->waiver_owner, "platform");
+	assert_null(w->waiver_ticket);
+	assert_string_equal(w->waived_until, "2099-12-31");
 	assert_non_null(finding_of(&fs, "t/old", NULL)); /* its waiver expired */
 
 	const struct diag *expired = diag_with(&d, "expired on 2020-01-01");
