@@ -25,6 +25,7 @@
 
 #define YAML_DEFAULT_MAX_DEPTH 512
 #define YAML_DEFAULT_MAX_DOCUMENTS 100000
+#define YAML_MAX_KEY_BYTES 65536 /* a collection used as a key, rendered as JSON text */
 #define YAML_MIN_ALIAS_NODES 1000000
 #define YAML_CORE_TAG "tag:yaml.org,2002:"
 
@@ -468,6 +469,8 @@ static void render_json(struct yaml_state *st, uint32_t i, struct buf *b)
 {
 	const struct doc *doc = st->doc;
 	const struct doc_node *nd = &doc->nodes[i];
+	if (b->len > YAML_MAX_KEY_BYTES)
+		return; /* make_key refuses it: nested keys grow exponentially with escaping */
 	switch ((enum doc_type)nd->type) {
 	case DOC_NULL: buf_adds(b, "null"); break;
 	case DOC_FALSE: buf_adds(b, "false"); break;
@@ -509,21 +512,25 @@ static void save_anchors_from(struct yaml_state *st, uint32_t from)
 
 /* Turns the finished node i, a mapping key, into a string node: a scalar keeps its text, a
  * collection becomes its compact JSON rendering. i must be the last subtree of the tape. */
-static void make_key(struct yaml_state *st, uint32_t i)
+static bool make_key(struct yaml_state *st, uint32_t i)
 {
 	struct doc_node *nd = &st->doc->nodes[i];
 	if (nd->type == DOC_STRING)
-		return;
+		return true;
 	if (nd->type != DOC_ARRAY && nd->type != DOC_OBJECT) {
 		nd->type = DOC_STRING;
-		return;
+		return true;
 	}
 	uint32_t pos = nd->pos;
 	buf_reset(&st->scratch);
 	render_json(st, i, &st->scratch);
+	if (st->scratch.len > YAML_MAX_KEY_BYTES)
+		return fail_at(st, pos, "mapping key longer than %d bytes as text",
+		               YAML_MAX_KEY_BYTES);
 	save_anchors_from(st, i);
 	st->doc->n = i;
 	push_text(st, DOC_STRING, pos, buf_str(&st->scratch), st->scratch.len);
+	return true;
 }
 
 /* ---------------------------------------------------------------- tree building */
@@ -564,8 +571,8 @@ static bool node_done(struct yaml_state *st, uint32_t i, const char *anchor, boo
 {
 	struct frame *f = top(st);
 	bool key = f && f->kind == DOC_OBJECT && !f->want_value;
-	if (key)
-		make_key(st, i);
+	if (key && !make_key(st, i))
+		return false;
 	if (anchor)
 		anchor_set(st, anchor, i, st->doc->n);
 	if (!f) {
