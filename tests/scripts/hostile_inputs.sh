@@ -60,6 +60,12 @@ expect "alias into a merge source" 2 "merge2.yaml:3:4: alias '*z' refers to a no
 printf '? [a, &k [b]]\n: 1\nc: *k\n' > key.yaml
 "$bin" parse key.yaml | grep -qF '"c":["b"]' ||
 	fail "alias into a collection key: $("$bin" parse key.yaml 2>&1 | head -c 400)"
+# Collections nested as keys: escaping doubles at each level, so their text is capped.
+python3 -c "
+s = '\"q\\\\\"\"'
+for i in range(40): s = '{' + s + ': 1}'
+open('keys.yaml', 'w').write('a: ' + s + '\n')"
+expect "keys nested as keys" 2 "keys.yaml:1:29: mapping key longer than 65536 bytes as text" keys.yaml
 head -c 4096 "$bin" > binary.json
 expect "binary file" 2 "binary.json:1:1: expected a value" binary.json
 head -c 4096 "$bin" > binary.yaml
