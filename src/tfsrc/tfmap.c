@@ -543,10 +543,8 @@ static void add_suppression(struct annotate *an, const char *file, const struct 
 	x->input = SIZE_MAX;
 	x->file = xstrdup(file);
 	x->line = ig->line;
-	char *until;
-	suppress_parse(ig->text ? ig->text : "", &x->ids, &until, &x->reason);
-	suppress_validate(x, until, today, problems, d);
-	free(until);
+	suppress_parse(ig->text ? ig->text : "", &x->ids, &x->until, &x->reason);
+	suppress_validate(x, x->until, today, problems, d);
 	an->keys[s->n++] = ig;
 }
 
@@ -592,6 +590,7 @@ static void suppress_finding(const struct annotate *an, struct finding *f,
 			f->status = FINDING_SUPPRESSED;
 			f->justification = xstrdup(x->reason);
 			f->suppressed_by = xasprintf("%s:%u", x->file, x->line);
+			f->waived_until = x->until ? xstrdup(x->until) : NULL;
 			return;
 		}
 	}

@@ -391,6 +391,8 @@ static void test_inline_suppressions(void **state)
 	assert_int_equal(fs.v[2].status, FINDING_OPEN);
 	assert_int_equal(fs.v[3].status, FINDING_SUPPRESSED);
 	assert_string_equal(fs.v[3].suppressed_by, PROJECT "/b.tf:5");
+	assert_string_equal(fs.v[3].waived_until, "2027-01-31");
+	assert_null(fs.v[0].waived_until);
 	assert_string_equal(fs.v[4].policy, SUPPRESS_POLICY);
 	assert_string_equal(fs.v[4].file, PROJECT "/b.tf");
 	assert_int_equal(fs.v[4].line, 8);
