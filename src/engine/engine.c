@@ -86,6 +86,7 @@ void run_policy(struct engine *e, struct run *run, struct policy *p)
 	run->in_evaluate = false;
 	match_types(run, p);
 	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
+	run->ref_docrefs = LUA_NOREF;
 	struct run_job job = {.run = run};
 	sandbox_begin(&e->sb, e->budget, e->timeout);
 	lua_pushcfunction(L, run_protected);

@@ -62,6 +62,7 @@ struct run {
 	int ref_rindex;          /* resource table -> index, for p */
 	int ref_rmeta;           /* metatable of p's resource tables */
 	int ref_model;           /* p's model table, or LUA_NOREF until first use */
+	int ref_docrefs;         /* [input + 1] -> document reference of p's lazy objects */
 };
 
 /* engine.c: runs p alone over run (its budgets armed, its errors reported to run->d). */

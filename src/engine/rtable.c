@@ -69,6 +69,19 @@ static void push_actions(lua_State *L, unsigned actions)
 	}
 }
 
+/* Pushes the document reference of input k for the running policy (made on first use). */
+static void push_docref(lua_State *L, struct run *run, size_t k)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_docrefs);
+	if (lua_rawgeti(L, -1, (lua_Integer)k + 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		luadoc_push_docref(L, &run->m->inputs[k]->doc);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, (lua_Integer)k + 1);
+	}
+	lua_remove(L, -2);
+}
+
 /* __index of resource tables: builds a lazy field and stores it in the table. */
 static int resource_index(lua_State *L)
 {
@@ -85,7 +98,9 @@ static int resource_index(lua_State *L)
 		const struct model_resource *r = &run->m->resources[i];
 		uint32_t node = *(const uint32_t *)((const char *)r + lazy_fields[f].node);
 		uint32_t unk = lazy_fields[f].with_unknown ? r->unknown : DOC_NONE;
-		luadoc_push(L, model_doc(run->m, r), node, unk);
+		push_docref(L, run, r->input);
+		luadoc_push_lazy(L, -1, node, unk);
+		lua_remove(L, -2);
 		lua_pushvalue(L, 2);
 		lua_pushvalue(L, -2);
 		lua_rawset(L, 1);
@@ -125,10 +140,29 @@ void rtable_begin(lua_State *L, struct run *run)
 	push_locked_metatable(L, resource_index);
 	run->ref_rmeta = luaL_ref(L, LUA_REGISTRYINDEX);
 	run->ref_model = LUA_NOREF;
+	lua_newtable(L);
+	run->ref_docrefs = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Lazy objects a policy kept past its run read nothing more: the model may be freed. */
+static void invalidate_docrefs(lua_State *L, struct run *run)
+{
+	if (run->ref_docrefs == LUA_NOREF || run->ref_docrefs == LUA_REFNIL)
+		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_docrefs);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) { /* stack: docrefs, k, ref */
+		luadoc_docref_invalidate(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_docrefs);
+	run->ref_docrefs = LUA_NOREF;
 }
 
 void rtable_end(lua_State *L, struct run *run)
 {
+	invalidate_docrefs(L, run);
 	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rcache);
 	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rindex);
 	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rmeta);

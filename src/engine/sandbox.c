@@ -12,6 +12,7 @@
 #include <lualib.h>
 
 #include "engine/hostmods.h"
+#include "engine/luadoc.h"
 #include "util/xalloc.h"
 
 #define HOOK_EVERY 1000 /* instructions between two budget checks */
@@ -208,6 +209,7 @@ static void build_template(lua_State *L)
 		lua_getfield(L, g, allowed_base[i]);
 		lua_setfield(L, -2, allowed_base[i]);
 	}
+	luaL_setfuncs(L, luadoc_raw_funcs, 0); /* next, rawget...: build lazy objects first */
 	lua_pushcfunction(L, sandbox_collectgarbage);
 	lua_setfield(L, -2, "collectgarbage");
 	lua_pushcfunction(L, sandbox_print);
