@@ -15,6 +15,9 @@
 #include "govern/suppress.h"
 #include "govern/waiver.h"
 #include "load/load.h"
+#include "report/json.h"
+#include "report/sarif.h"
+#include "report/text.h"
 #include "util/xalloc.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -552,6 +555,64 @@ static void test_sha256(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- reports */
+
+/* Reports of one open, one waived and one suppressed finding: SARIF suppressions, JSON
+ * kinds and counts, text with and without --show-waived. */
+static void test_waived_reports(void **state)
+{
+	(void)state;
+	struct findings open = FINDINGS_INIT, waived = FINDINGS_INIT;
+	add_finding(&open, "t/a", "r.open", "plan.json", 3, SEV_HIGH);
+	struct finding *w = add_finding(&waived, "t/a", "r.waived", "plan.json", 5, SEV_HIGH);
+	w->status = FINDING_WAIVED;
+	w->justification = xstrdup("accepted risk");
+	w->suppressed_by = xstrdup(".moongate.yaml:7");
+	w->waiver_owner = xstrdup("platform");
+	struct finding *s = add_finding(&waived, "t/a", "r.inline", "plan.json", 9, SEV_HIGH);
+	s->status = FINDING_SUPPRESSED;
+	s->justification = xstrdup("staging only");
+	s->suppressed_by = xstrdup("plan.json:8");
+	struct report_governance g = {.waived = &waived, .show_waived = true};
+	struct report_ctx ctx = {.findings = &open, .fail_on = SEV_LOW, .gov = &g};
+	struct report_sarif_options so = {.root = "/repo"};
+	struct buf out = BUF_INIT;
+
+	report_sarif_write_opts(&ctx, &so, &out);
+	const char *sarif = buf_str(&out);
+	assert_non_null(strstr(sarif, "\"kind\": \"external\""));
+	assert_non_null(strstr(sarif, "\"justification\": \"accepted risk\""));
+	assert_non_null(strstr(sarif, "\"owner\": \"platform\""));
+	assert_non_null(strstr(sarif, "\"kind\": \"inSource\""));
+	assert_non_null(strstr(sarif, "\"justification\": \"staging only\""));
+	/* the open finding has no suppressions: exactly two of them in the log */
+	const char *p = strstr(sarif, "\"suppressions\"");
+	assert_non_null(p);
+	p = strstr(p + 1, "\"suppressions\"");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "\"suppressions\""));
+
+	buf_reset(&out);
+	report_json_write(&ctx, &out);
+	assert_non_null(strstr(buf_str(&out), "\"kind\": \"waiver\""));
+	assert_non_null(strstr(buf_str(&out), "\"kind\": \"inline\""));
+	assert_non_null(strstr(buf_str(&out), "\"waived\": 2"));
+
+	buf_reset(&out);
+	report_text_write(&ctx, &out);
+	assert_non_null(strstr(buf_str(&out),
+	                       "  waived by .moongate.yaml:7 (owner platform): accepted risk\n"));
+	assert_non_null(strstr(buf_str(&out), "  suppressed by plan.json:8: staging only\n"));
+	assert_non_null(strstr(buf_str(&out), "2 waived or suppressed"));
+	g.show_waived = false;
+	buf_reset(&out);
+	report_text_write(&ctx, &out);
+	assert_null(strstr(buf_str(&out), "accepted risk"));
+	buf_free(&out);
+	findings_free(&open);
+	findings_free(&waived);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_errors),
 		cmocka_unit_test(test_today),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_waived_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
