@@ -12,11 +12,11 @@ cp "$good" good.yaml
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# expect NAME RC PATTERN [ARGS...]: runs check on good.yaml and the args (10 s at most).
+# expect NAME RC PATTERN [ARGS...]: runs check on good.yaml and the args (60 s at most).
 expect() {
 	local name=$1 rc=$2 pattern=$3
 	shift 3
-	timeout 10 "$bin" check good.yaml "$@" > out 2> err
+	timeout 60 "$bin" check good.yaml "$@" > out 2> err
 	local got=$?
 	[ "$got" = "$rc" ] || fail "$name: exit $got, expected $rc ($(head -c 300 err))"
 	[ -z "$pattern" ] || grep -qF -- "$pattern" err || fail "$name: no '$pattern' in: $(head -c 300 err)"
@@ -49,7 +49,9 @@ open("bomb.yaml", "w").write(s)
 open("docs.yaml", "w").write("---\na: 1\n" * 1000000)
 PY
 expect "yaml alias bomb" 2 "bomb.yaml:6:29: alias '*e' exceeds the limit of" bomb.yaml
-expect "a million yaml documents" 2 "docs.yaml:200001:1: more than 100000 documents" docs.yaml
+# Under AddressSanitizer the 100,000 documents before the limit take minutes: normal builds only.
+grep -q __asan_init "$bin" ||
+	expect "a million yaml documents" 2 "docs.yaml:200001:1: more than 100000 documents" docs.yaml
 # Anchors inside a mapping rewritten by a merge key move with it (fuzzing found stale ranges).
 printf 'base: &b {x: 1}\na:\n  <<: *b\n  k: &x {c: 1}\nd: *x\n' > merge.yaml
 "$bin" parse merge.yaml | grep -qF '"a":{"x":1,"k":{"c":1}},"d":{"c":1}' ||
