@@ -79,11 +79,13 @@ static void write_finding(const struct finding *f, bool color, struct buf *out)
 	buf_adds(out, " [");
 	report_text_add_safe(out, f->policy ? f->policy : "?");
 	buf_adds(out, "] ");
-	if (f->resource) {
+	const char *msg = f->message ? f->message : "";
+	/* Messages usually name their resource first; then it is not written twice. */
+	if (f->resource && strncmp(msg, f->resource, strlen(f->resource)) != 0) {
 		report_text_add_safe(out, f->resource);
 		buf_adds(out, ": ");
 	}
-	report_text_add_safe(out, f->message ? f->message : "");
+	report_text_add_safe(out, msg);
 	if (f->src_file && f->file) {
 		buf_adds(out, " (");
 		write_position(f->file, f->line, f->column, out);
