@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "engine/finding.h"
 #include "model/model.h"
+#include "util/sha256.h"
 #include "util/diag.h"
 
 #define ENGINE_DEFAULT_MEMORY_LIMIT ((size_t)1 << 30)  /* bytes for the whole Lua state */
@@ -50,6 +51,7 @@ struct policy_info {
 	const char *references;  /* newline-separated, may be "" */
 	const char *params_json; /* the effective params as a JSON object, keys sorted */
 	const char *defaults_json; /* the policy's own defaults as a JSON object, keys sorted */
+	char sha256[SHA256_HEX]; /* of the source that was loaded; "" if it could not be read */
 };
 
 struct engine;

@@ -743,6 +743,28 @@ void policyload_free(struct engine *e, struct policy *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* The SHA-256 of the policy text: the embedded source of a built-in, else the file. */
+static void hash_source(const struct candidate *c, char out[SHA256_HEX])
+{
+	out[0] = '\0';
+	if (c->b) {
+		sha256_hex(c->b->source, c->b->len, out);
+		return;
+	}
+	FILE *f = fopen(c->path, "rb");
+	if (!f)
+		return;
+	struct buf data = BUF_INIT;
+	char chunk[16384];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&data, chunk, got);
+	if (!ferror(f))
+		sha256_hex(buf_str(&data), data.len, out);
+	fclose(f);
+	buf_free(&data);
+}
+
 /* Loads candidate c into p; false (with a diagnostic) when it cannot be used. */
 static bool load_one(struct engine *e, const struct candidate *c, struct policy *p,
                      struct diags *d)
@@ -751,6 +773,7 @@ static bool load_one(struct engine *e, const struct candidate *c, struct policy 
 	p->info.id = xstrdup(c->id);
 	p->info.file = xstrdup(c->path);
 	p->info.builtin = c->b != NULL;
+	hash_source(c, p->info.sha256);
 	p->ref_table = p->ref_params = p->ref_configured = LUA_NOREF;
 	struct load_job job = {.e = e, .c = c, .p = p, .d = d};
 	lua_State *L = e->sb.L;

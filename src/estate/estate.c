@@ -20,7 +20,6 @@
 #include "engine/luadoc.h"
 #include "engine/sandbox.h"
 #include "engine/testrun.h"
-#include "estate/estate_hash.h"
 #include "estate/estate_lua.h"
 #include "util/xalloc.h"
 
@@ -382,37 +381,6 @@ static void finish(struct estate *es)
 
 /* --- metadata --- */
 
-static char *hash_text(const char *text, size_t len)
-{
-	char hex[ESTATE_HASH_HEX];
-	estate_hash_sha256(text, len, hex);
-	return xasprintf("sha256:%s", hex);
-}
-
-/* The hash of a policy file's text: the embedded source of a built-in, else the file. */
-static char *policy_hash(const struct policy_info *p)
-{
-	if (p->builtin) {
-		const struct mg_builtin *b = builtin_by_id(p->id);
-		return b ? hash_text(b->source, b->len) : NULL;
-	}
-	FILE *f = fopen(p->file, "rb");
-	if (!f)
-		return NULL;
-	char *data = NULL;
-	size_t len = 0, cap = 0, got;
-	do {
-		xgrow((void **)&data, &cap, len + 65536, 1);
-		got = fread(data + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	bool failed = ferror(f);
-	fclose(f);
-	char *h = failed ? NULL : hash_text(data, len);
-	free(data);
-	return h;
-}
-
 static void collect_metadata(struct estate *es, struct engine *e, const struct model *m,
                              const char *config)
 {
@@ -433,7 +401,7 @@ static void collect_metadata(struct estate *es, struct engine *e, const struct m
 		ep->file = xstrdup(p->file);
 		ep->builtin = p->builtin;
 		ep->enabled = p->enabled;
-		ep->hash = policy_hash(p);
+		ep->hash = p->sha256[0] ? xasprintf("sha256:%s", p->sha256) : NULL;
 	}
 	es->config = config ? xstrdup(config) : NULL;
 	es->version = xstrdup(MOONGATE_VERSION);

@@ -12,9 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/builtin.h"
 #include "govern/baseline.h"
-#include "govern/gov_sha256.h"
 #include "govern/suppress.h"
 #include "govern/waiver.h"
 #include "util/buf.h"
@@ -185,30 +183,6 @@ void gov_result_free(struct gov_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The SHA-256 of a built-in's embedded source, or of the file at path; "" when unreadable. */
-static void policy_hash(const struct policy_info *p, char out[65])
-{
-	out[0] = '\0';
-	for (size_t i = 0; p->builtin && i < mg_builtins_count; i++) {
-		if (strcmp(mg_builtins[i].id, p->id) == 0) {
-			gov_sha256_hex(mg_builtins[i].source, mg_builtins[i].len, out);
-			return;
-		}
-	}
-	FILE *f = p->builtin ? NULL : fopen(p->file, "rb");
-	if (!f)
-		return;
-	struct buf data = BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&data, chunk, got);
-	if (!ferror(f))
-		gov_sha256_hex(buf_str(&data), data.len, out);
-	fclose(f);
-	buf_free(&data);
-}
-
 void gov_policy_set(const struct engine *e, struct report_policy_hash **out, size_t *n)
 {
 	size_t count = e ? engine_policy_count(e) : 0;
@@ -222,6 +196,6 @@ void gov_policy_set(const struct engine *e, struct report_policy_hash **out, siz
 		h->id = p->id;
 		h->file = p->file;
 		h->builtin = p->builtin;
-		policy_hash(p, h->sha256);
+		memcpy(h->sha256, p->sha256, sizeof h->sha256);
 	}
 }

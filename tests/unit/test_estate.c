@@ -3,7 +3,6 @@
 #include "test_engine_fixture.h"
 
 #include "estate/estate.h"
-#include "estate/estate_hash.h"
 #include "estate/estate_html.h"
 #include "estate/estate_json.h"
 #include "estate/estate_term.h"
@@ -91,19 +90,6 @@ static int teardown(void **state)
 	diags_free(&fx->d);
 	free(fx);
 	return 0;
-}
-
-static void test_sha256(void **state)
-{
-	(void)state;
-	char hex[ESTATE_HASH_HEX];
-	estate_hash_sha256("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	estate_hash_sha256("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	estate_hash_sha256(two, strlen(two), hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void test_inventory(void **state)
@@ -217,7 +203,6 @@ static void test_term_width(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256),
 		cmocka_unit_test_setup_teardown(test_inventory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shares, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flows, setup, teardown),

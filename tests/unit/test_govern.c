@@ -11,7 +11,6 @@
 #include "config/config.h"
 #include "govern/baseline.h"
 #include "govern/gov.h"
-#include "govern/gov_sha256.h"
 #include "govern/suppress.h"
 #include "govern/waiver.h"
 #include "load/load.h"
@@ -529,32 +528,6 @@ static void test_today(void **state)
 	diags_free(&d);
 }
 
-/* ---------------------------------------------------------------- policy hashes */
-
-static void test_sha256(void **state)
-{
-	(void)state;
-	static const struct {
-		size_t len;
-		const char *hex;
-	} cases[] = {
-		{0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-		{55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
-		{56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
-		{64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
-		{119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
-		{1000, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"},
-	};
-	char a[1000], out[65];
-	memset(a, 'a', sizeof a);
-	gov_sha256_hex("abc", 3, out);
-	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		gov_sha256_hex(a, cases[i].len, out);
-		assert_string_equal(out, cases[i].hex);
-	}
-}
-
 /* ---------------------------------------------------------------- reports */
 
 /* Reports of one open, one waived and one suppressed finding: SARIF suppressions, JSON
@@ -628,7 +601,6 @@ int main(void)
 		cmocka_unit_test(test_baseline_round_trip),
 		cmocka_unit_test(test_baseline_errors),
 		cmocka_unit_test(test_today),
-		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_waived_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

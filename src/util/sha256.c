@@ -1,8 +1,5 @@
-/*
- * SHA-256 over a buffer held in memory (policy sources are small): the message is processed
- * in 64-byte blocks, then the padded tail of one or two blocks.
- */
-#include "estate/estate_hash.h"
+/* SHA-256 (see sha256.h): one pass over the data, 64-byte blocks, big-endian words. */
+#include "util/sha256.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -26,51 +23,51 @@ static uint32_t rotr(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-/* Mixes one 64-byte block into the state. */
-static void compress(uint32_t state[8], const unsigned char *block)
+/* Mixes one 64-byte block into the state h. */
+static void compress(uint32_t h[8], const unsigned char *block)
 {
-	uint32_t w[64], s[8];
+	uint32_t w[64], v[8];
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
-		       (uint32_t)block[4 * i + 2] << 8 | (uint32_t)block[4 * i + 3];
+		       (uint32_t)block[4 * i + 2] << 8 | block[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
 		uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	memcpy(s, state, sizeof s);
+	memcpy(v, h, sizeof v);
 	for (int i = 0; i < 64; i++) {
-		uint32_t ch = (s[4] & s[5]) ^ (~s[4] & s[6]);
-		uint32_t t1 = s[7] + (rotr(s[4], 6) ^ rotr(s[4], 11) ^ rotr(s[4], 25)) + ch +
-		              round_constants[i] + w[i];
-		uint32_t maj = (s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]);
-		uint32_t t2 = (rotr(s[0], 2) ^ rotr(s[0], 13) ^ rotr(s[0], 22)) + maj;
-		memmove(s + 1, s, 7 * sizeof s[0]);
-		s[4] += t1;
-		s[0] = t1 + t2;
+		uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+		uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+		uint32_t t1 = v[7] + s1 + ch + round_constants[i] + w[i];
+		uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+		uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+		memmove(v + 1, v, 7 * sizeof v[0]);
+		v[4] += t1;
+		v[0] = t1 + s0 + maj;
 	}
 	for (int i = 0; i < 8; i++)
-		state[i] += s[i];
+		h[i] += v[i];
 }
 
-void estate_hash_sha256(const void *data, size_t len, char hex[ESTATE_HASH_HEX])
+void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])
 {
-	uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 	const unsigned char *p = data;
 	size_t full = len / 64 * 64;
-	for (size_t off = 0; off < full; off += 64)
-		compress(state, p + off);
+	for (size_t i = 0; i < full; i += 64)
+		compress(h, p + i);
 	unsigned char tail[128] = {0};
 	size_t rest = len - full;
 	memcpy(tail, p + full, rest);
 	tail[rest] = 0x80;
-	size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
+	size_t tail_len = rest + 9 <= 64 ? 64 : 128;
 	uint64_t bits = (uint64_t)len * 8;
 	for (int i = 0; i < 8; i++)
 		tail[tail_len - 1 - i] = (unsigned char)(bits >> (8 * i));
-	for (size_t off = 0; off < tail_len; off += 64)
-		compress(state, tail + off);
+	for (size_t i = 0; i < tail_len; i += 64)
+		compress(h, tail + i);
 	for (int i = 0; i < 8; i++)
-		snprintf(hex + 8 * i, 9, "%08x", (unsigned)state[i]);
+		snprintf(out + 8 * i, 9, "%08x", (unsigned)h[i]);
 }
