@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/strdist.h"
 #include "util/xalloc.h"
 
 void option_list_add(struct option_list *l, const char *s)
@@ -188,41 +189,15 @@ void options_help(FILE *out, const char *command, const char *synopsis, const ch
 	fprintf(out, "  %-30s %s\n", "-h, --help", "show this help");
 }
 
-/* Levenshtein distance, or SIZE_MAX for words too long to be worth comparing. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[65];
-	if (la > 64 || lb > 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* A candidate's distance to word: against the whole of it, or against its last path
  * component ("allowed-regions" for "residency/allowed-regions"). */
 static size_t candidate_distance(const char *word, const char *candidate)
 {
-	size_t whole = distance(word, candidate);
+	size_t whole = strdist(word, candidate);
 	const char *slash = strrchr(candidate, '/');
 	if (!slash || strchr(word, '/'))
 		return whole;
-	size_t tail = distance(word, slash + 1);
+	size_t tail = strdist(word, slash + 1);
 	return tail < whole ? tail : whole;
 }
 

@@ -18,6 +18,7 @@
 #include "load/text.h"
 #include "load/yaml.h"
 #include "util/buf.h"
+#include "util/strdist.h"
 #include "util/xalloc.h"
 
 static const char *const config_names[] = {".moongate.yaml", ".moongate.yml", NULL};
@@ -70,30 +71,11 @@ static const char *type_name(const struct doc *doc, uint32_t node)
 	return names[doc_type(doc, node)];
 }
 
-/* Levenshtein distance, capped: anything above 3 reads as 3. */
+/* Edit distance capped at 3: anything further is no suggestion. */
 static unsigned edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40 || (la > lb ? la - lb : lb - la) > 2)
-		return 3;
-	unsigned row[41];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb] > 3 ? 3 : row[lb];
+	size_t d = strdist(a, b);
+	return d > 3 ? 3 : (unsigned)d;
 }
 
 /* "unknown key 'fail-on' (did you mean 'fail_on'?)", or the list of the keys allowed. */
