@@ -7,7 +7,6 @@
  */
 #include "engine/engine_int.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "engine/builtin.h"
 #include "engine/luadoc.h"
 #include "util/buf.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 #define WALK_MAX_DEPTH 32
@@ -62,42 +62,14 @@ static void add_candidate(struct candidates *cs, char *id, char *path,
 	cs->v[cs->n++] = (struct candidate){id, path, b, rank};
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted entry names of dir (without . and hidden entries), or NULL with errno set. */
-static char **list_dir(const char *dir, size_t *n)
-{
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return NULL;
-	char **names = NULL;
-	size_t cap = 0;
-	*n = 0;
-	struct dirent *de;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		xgrow((void **)&names, &cap, *n + 1, sizeof *names);
-		names[(*n)++] = xstrdup(de->d_name);
-	}
-	closedir(dp);
-	qsort(names, *n, sizeof *names, cmp_name);
-	if (!names)
-		names = xcalloc(1, sizeof *names);
-	return names;
-}
-
 static void walk(struct candidates *cs, const char *dir, const char *rel, size_t rank, int depth)
 {
 	size_t n;
-	char **names = list_dir(dir, &n);
-	if (!names || depth > WALK_MAX_DEPTH) {
-		free(names);
+	if (depth > WALK_MAX_DEPTH)
 		return;
-	}
+	char **names = dirlist_read(dir, false, &n);
+	if (!names)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
@@ -113,9 +85,8 @@ static void walk(struct candidates *cs, const char *dir, const char *rel, size_t
 		}
 		free(path);
 		free(sub);
-		free(names[i]);
 	}
-	free(names);
+	dirlist_free(names, n);
 }
 
 static int cmp_candidate(const void *a, const void *b)

@@ -6,7 +6,6 @@
  */
 #include "load/load.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +17,7 @@
 #include "load/detect.h"
 #include "load/normalise.h"
 #include "load/text.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 /* A directory already entered during this walk (symbolic links must not loop). */
@@ -203,33 +203,6 @@ static bool visit_dir(struct loader *ld, const struct stat *st)
 	return true;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The entries of dir except "." and "..", sorted bytewise; NULL with errno on failure. */
-static char **list_dir(const char *dir, size_t *count)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return NULL;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		xgrow((void **)&names, &cap, n + 1, sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, compare_names);
-	*count = n;
-	return names ? names : xcalloc(1, sizeof *names);
-}
-
 static char *join_path(const char *dir, const char *name)
 {
 	if (strcmp(dir, ".") == 0)
@@ -271,7 +244,7 @@ static void walk_dir(struct loader *ld, const char *dir, const struct stat *st)
 	if (!visit_dir(ld, st))
 		return;
 	size_t n = 0;
-	char **names = list_dir(dir, &n);
+	char **names = dirlist_read(dir, true, &n);
 	if (!names) {
 		char why[128];
 		describe_errno(errno, why, sizeof why);
@@ -283,9 +256,8 @@ static void walk_dir(struct loader *ld, const char *dir, const struct stat *st)
 		char *path = join_path(dir, names[i]);
 		walk_entry(ld, path, names[i]);
 		free(path);
-		free(names[i]);
 	}
-	free(names);
+	dirlist_free(names, n);
 }
 
 /* A path from the command line: named files are read whatever their name or type (a pipe

@@ -5,7 +5,6 @@
  */
 #include "testing/ptest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "config/config.h"
 #include "engine/mod_glob.h"
 #include "testing/ptest_int.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 #define WALK_MAX_DEPTH 32
@@ -46,39 +46,6 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int ptest_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names in dir without hidden entries; NULL when it cannot be read. */
-static char **list_dir(const char *dir, size_t *n)
-{
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return NULL;
-	char **names = xcalloc(1, sizeof *names);
-	size_t cap = 1;
-	struct dirent *de;
-	*n = 0;
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		xgrow((void **)&names, &cap, *n + 1, sizeof *names);
-		names[(*n)++] = xstrdup(de->d_name);
-	}
-	closedir(dp);
-	qsort(names, *n, sizeof *names, ptest_cmp_str);
-	return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 static void add_unit(struct units *u, enum unit_kind kind, const char *policy, const char *name,
                      const char *path)
 {
@@ -90,22 +57,21 @@ static void add_unit(struct units *u, enum unit_kind kind, const char *policy, c
 static void add_cases(struct units *u, const char *dir, const char *policy)
 {
 	size_t n;
-	char **names = list_dir(dir, &n);
+	char **names = dirlist_read(dir, false, &n);
 	for (size_t i = 0; names && i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		if (is_dir(path))
 			add_unit(u, UNIT_CASE, policy, names[i], path);
 		free(path);
 	}
-	if (names)
-		free_names(names, n);
+	dirlist_free(names, n);
 }
 
 /* rel: the path of dir under the root ("" at the root). */
 static void walk(struct units *u, const char *dir, const char *rel, int depth)
 {
-	size_t n;
-	char **names = depth <= WALK_MAX_DEPTH ? list_dir(dir, &n) : NULL;
+	size_t n = 0;
+	char **names = depth <= WALK_MAX_DEPTH ? dirlist_read(dir, false, &n) : NULL;
 	for (size_t i = 0; names && i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
@@ -121,8 +87,7 @@ static void walk(struct units *u, const char *dir, const char *rel, int depth)
 		free(path);
 		free(sub);
 	}
-	if (names)
-		free_names(names, n);
+	dirlist_free(names, n);
 }
 
 static int cmp_unit(const void *a, const void *b)

@@ -11,7 +11,6 @@
  * The case's policy alone runs over the inputs; its findings must pair one to one with the
  * expected ones (the most specific expectations are paired first).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +23,7 @@
 #include "load/yaml.h"
 #include "testing/ptest_int.h"
 #include "util/buf.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 #define EXPECT_MAX_SIZE ((size_t)1 << 20)
@@ -245,21 +245,15 @@ static bool is_input(const char *name)
 /* The case's input paths, sorted; *n may be 0. */
 static char **case_inputs(const char *dir, size_t *n)
 {
-	char **v = NULL;
-	size_t cap = 0;
+	size_t count;
+	char **names = dirlist_read(dir, true, &count);
+	char **v = xcalloc(count + 1, sizeof *v);
 	*n = 0;
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	while (dp && (de = readdir(dp)) != NULL) {
-		if (!is_input(de->d_name))
-			continue;
-		xgrow((void **)&v, &cap, *n + 1, sizeof *v);
-		v[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
+	for (size_t i = 0; names && i < count; i++) {
+		if (is_input(names[i]))
+			v[(*n)++] = xasprintf("%s/%s", dir, names[i]);
 	}
-	if (dp)
-		closedir(dp);
-	if (*n)
-		qsort(v, *n, sizeof *v, ptest_cmp_str);
+	dirlist_free(names, count);
 	return v;
 }
 

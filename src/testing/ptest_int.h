@@ -17,8 +17,6 @@ struct ptest_result *ptest_add(struct ptest_report *r, const char *policy, const
                                const char *file, unsigned line);
 /* Marks t failed and appends one line to its detail. */
 void ptest_fail(struct ptest_result *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* strcmp for qsort over char *. */
-int ptest_cmp_str(const void *a, const void *b);
 /* True when -k selects the test (no pattern selects all). */
 bool ptest_selected(const struct ptest_options *o, const char *policy, const char *name);
 

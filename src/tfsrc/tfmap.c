@@ -8,7 +8,6 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "tfsrc/tfmap.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "govern/suppress.h"
 #include "load/text.h"
 #include "util/buf.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 #define TFMAP_MAX_FILE_SIZE ((size_t)64 << 20) /* a .tf file larger than this is skipped */
@@ -95,39 +95,26 @@ static bool is_tf_name(const char *name)
 	return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".tf") == 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.tf file names of dir, sorted (NULL with *n 0 when it cannot be read). */
+/* The *.tf file names of dir, sorted (*n is 0 when it cannot be read). */
 static char **list_tf(const char *dir, size_t *n)
 {
-	DIR *dp = opendir(dir);
-	char **v = NULL;
-	size_t cap = 0;
+	size_t count;
+	char **names = dirlist_read(dir, false, &count);
 	*n = 0;
-	if (!dp)
-		return NULL;
-	for (struct dirent *e = readdir(dp); e; e = readdir(dp)) {
-		if (!is_tf_name(e->d_name))
-			continue;
-		xgrow((void **)&v, &cap, *n + 1, sizeof *v);
-		v[(*n)++] = xstrdup(e->d_name);
+	for (size_t i = 0; names && i < count; i++) {
+		if (is_tf_name(names[i]))
+			names[(*n)++] = names[i];
+		else
+			free(names[i]);
 	}
-	closedir(dp);
-	if (*n > 1)
-		qsort(v, *n, sizeof *v, cmp_names);
-	return v;
+	return names;
 }
 
 bool tfmap_dir_has_tf(const char *dir)
 {
 	size_t n;
-	char **v = list_tf(dir, &n);
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	char **names = list_tf(dir, &n);
+	dirlist_free(names, n);
 	return n > 0;
 }
 
