@@ -18,6 +18,7 @@
 #include "load/text.h"
 #include "load/yaml.h"
 #include "util/buf.h"
+#include "util/isodate.h"
 #include "util/strdist.h"
 #include "util/xalloc.h"
 
@@ -325,28 +326,6 @@ static void load_policies(struct loader *ld, uint32_t key, uint32_t value)
 
 /* ---------------------------------------------------------------- waivers */
 
-static bool leap_year(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* A real calendar date written YYYY-MM-DD. */
-static bool valid_date(const char *s)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	for (int i = 0; i < 10; i++) {
-		bool dash = i == 4 || i == 7;
-		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return false;
-	}
-	if (s[10] != '\0')
-		return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1)
-		return false;
-	return d <= days[m - 1] + (m == 2 && leap_year(y));
-}
-
 static void load_waiver_text(struct loader *ld, uint32_t key, uint32_t value)
 {
 	char *name = doc_strdup(&ld->c->doc, key, NULL);
@@ -366,7 +345,7 @@ static void load_waiver_ticket(struct loader *ld, uint32_t key, uint32_t value)
 static void load_waiver_expires(struct loader *ld, uint32_t key, uint32_t value)
 {
 	char *s = want_string(ld, value, "expires");
-	if (s && !valid_date(s))
+	if (s && !isodate_valid(s))
 		bad(ld, value, "invalid date '%s' in 'expires' (expected YYYY-MM-DD)", s);
 	free(s);
 }

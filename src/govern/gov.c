@@ -15,31 +15,15 @@
 #include "govern/baseline.h"
 #include "govern/suppress.h"
 #include "govern/waiver.h"
+#include "util/isodate.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
-
-bool gov_valid_date(const char *s)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	for (int i = 0; i < 10; i++) {
-		bool dash = i == 4 || i == 7;
-		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return false;
-	}
-	if (s[10] != '\0')
-		return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m < 1 || m > 12 || d < 1)
-		return false;
-	return d <= days[m - 1] + (m == 2 && leap);
-}
 
 bool gov_today(char out[11], struct diags *d)
 {
 	const char *env = getenv(GOV_TODAY_ENV);
 	if (env && *env) {
-		if (gov_valid_date(env)) {
+		if (isodate_valid(env)) {
 			memcpy(out, env, 11);
 			return true;
 		}

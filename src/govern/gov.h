@@ -38,8 +38,6 @@ struct gov_result {
 	size_t baseline_fixed;   /* baseline entries no finding matched any more */
 };
 
-/* A real calendar date written YYYY-MM-DD. */
-bool gov_valid_date(const char *s);
 /* Today as YYYY-MM-DD: MOONGATE_TODAY when set (an invalid value is a DIAG_USAGE in d and
  * false), else the system's date in UTC. */
 bool gov_today(char out[11], struct diags *d);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "govern/gov.h"
+#include "util/isodate.h"
 #include "util/xalloc.h"
 
 #define SUPPRESS_KEYWORD "moongate:ignore"
@@ -107,7 +108,7 @@ void suppress_validate(struct suppression *x, const char *until, const char *tod
 		snprintf(msg, sizeof msg, "suppression of '%s' has no reason: write '-- <reason>' after "
 		         "the policy id", first);
 		add_problem(problems, x, msg);
-	} else if (until && !gov_valid_date(until)) {
+	} else if (until && !isodate_valid(until)) {
 		snprintf(msg, sizeof msg, "suppression of '%s' has an invalid date '%s' (expected "
 		         "until=YYYY-MM-DD)", first, until);
 		add_problem(problems, x, msg);

@@ -18,6 +18,7 @@
 #include "report/sarif.h"
 #include "report/text.h"
 #include "util/xalloc.h"
+#include "util/isodate.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -118,7 +119,7 @@ static void test_parse(void **state)
 	assert_string_equal(ids[0], "a/b");
 	assert_null(ids[1]);
 	assert_string_equal(until, ""); /* an empty date: reported as invalid */
-	assert_false(gov_valid_date(until));
+	assert_false(isodate_valid(until));
 	free(ids[0]);
 	free(ids);
 	free(until);
@@ -524,7 +525,7 @@ static void test_today(void **state)
 	assert_non_null(diag_with(&d, "invalid MOONGATE_TODAY '2027-02-29'"));
 	unsetenv(GOV_TODAY_ENV);
 	assert_true(gov_today(today, &d));
-	assert_true(gov_valid_date(today));
+	assert_true(isodate_valid(today));
 	diags_free(&d);
 }
 
