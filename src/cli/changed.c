@@ -33,8 +33,7 @@ static bool unchanged(const struct finding *f, const struct model *m,
 	const struct address_entry *e = bsearch(&key, index, n, sizeof *index, cmp_entry);
 	if (!e)
 		return false;
-	const struct model_resource *r = &m->resources[e->resource];
-	return r->format == FORMAT_TFPLAN && !(r->actions & (ACTION_CREATE | ACTION_UPDATE));
+	return model_resource_unchanged(&m->resources[e->resource]);
 }
 
 void changed_only(struct findings *fs, const struct model *m)

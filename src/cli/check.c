@@ -221,7 +221,7 @@ static void report(const struct check_opts *o, struct check_run *run, struct dia
 		.findings = &run->findings, .diags = &run->diags, .engine = run->engine,
 		.model = &run->model, .files = run->model.ninputs,
 		.resources = run->model.nresources, .policies = enabled_policies(run->engine),
-		.fail_on = run->fail_on, .gov = &run->report_gov,
+		.fail_on = run->fail_on, .gov = &run->report_gov, .changed_only = o->changed_only,
 	};
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct buf out = BUF_INIT;

@@ -62,6 +62,11 @@ struct model_resource *model_add_resource(struct model *m, size_t input)
 	return r;
 }
 
+bool model_resource_unchanged(const struct model_resource *r)
+{
+	return r->format == FORMAT_TFPLAN && !(r->actions & (ACTION_CREATE | ACTION_UPDATE));
+}
+
 struct doc *model_doc(struct model *m, const struct model_resource *r)
 {
 	return &m->inputs[r->input]->doc;

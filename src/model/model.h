@@ -9,6 +9,7 @@
  */
 #ifndef MG_MODEL_MODEL_H
 #define MG_MODEL_MODEL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,9 @@ size_t model_add_input(struct model *m, struct doc *doc, enum model_format forma
 /* Appends a zeroed resource for input `input` (node fields set to DOC_NONE) and returns it.
  * The pointer is valid until the next model_add_resource. */
 struct model_resource *model_add_resource(struct model *m, size_t input);
+/* True for a plan resource the plan leaves alone: no-op, read, or delete without create
+ * (what --changed-only leaves out). Resources of other formats are never unchanged. */
+bool model_resource_unchanged(const struct model_resource *r);
 /* The input's document holding resource r. */
 struct doc *model_doc(struct model *m, const struct model_resource *r);
 const char *model_format_name(enum model_format f);

@@ -284,7 +284,8 @@ static const char **passing_resources(const struct junit_state *st, const struct
 	for (size_t i = 0; m && r->types && i < m->nresources; i++) {
 		const struct model_resource *res = &m->resources[i];
 		bool destroyed = (res->actions & ACTION_DELETE) && !(res->actions & ACTION_CREATE);
-		if (!res->address || destroyed || !types_match(r->types, res->type))
+		bool hidden = st->ctx->changed_only && model_resource_unchanged(res);
+		if (!res->address || destroyed || hidden || !types_match(r->types, res->type))
 			continue;
 		bool failed = false;
 		for (size_t lo = 0, hi = n; lo < hi && !failed;) {

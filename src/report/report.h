@@ -44,6 +44,7 @@ struct report_ctx {
 	size_t files, resources, policies;
 	int fail_on;                     /* enum severity or SEV_NEVER */
 	bool color;                      /* text only: ANSI colours */
+	bool changed_only;               /* --changed-only: unchanged plan resources are not shown */
 	const struct report_governance *gov; /* may be NULL: nothing waived, no baseline */
 };
 

@@ -164,5 +164,17 @@ case $rc in
 *) cat "$tmp/stderr" >&2; fail "several formats in one run: exit $rc" ;;
 esac
 
+# --changed-only: JUnit lists no passing case for a plan resource the plan leaves alone.
+case_dir="$src/tests/golden/changed-only"
+for flag in "" --changed-only; do
+	(cd "$case_dir" && "$bin" check --no-config --no-builtin --policy policies $flag \
+		--format junit plan.json) >"$tmp/changed$flag.xml" 2>/dev/null
+	validate junit "$tmp/changed$flag.xml"
+done
+grep -q 'name="aws_s3_bucket.unchanged"' "$tmp/changed.xml" ||
+	fail "junit: the unchanged resource is missing without --changed-only"
+grep -q 'name="aws_s3_bucket.unchanged"' "$tmp/changed--changed-only.xml" &&
+	fail "junit --changed-only lists the unchanged resource as a passing case"
+
 run_queued
 exit $failed
