@@ -79,6 +79,8 @@ const struct option cli_check_options[] = {
 	 "wall-clock limit per policy (default 10)"},
 	{"max-file-size", 0, OPTION_STRING, CHECK_OPT(max_file_size), "SIZE", NULL,
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
+	{"limit", 0, OPTION_LIST, CHECK_OPT(setup.limits), "NAME=VALUE", NULL,
+	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, lua-memory, instructions, findings"},
 	{"changed-only", 0, OPTION_FLAG, CHECK_OPT(changed_only), NULL, NULL,
 	 "report only resources a plan creates, updates or replaces"},
 	{"tf-dir", 0, OPTION_STRING, CHECK_OPT(tf_dir), "DIR", NULL,
@@ -352,6 +354,7 @@ static bool valid_values(const struct check_opts *o, struct check_run *run, int 
 		setup_size(o->max_file_size, &run->load.max_file_size, &d, "max-file-size");
 	if (o->setup.policy_timeout)
 		setup_timeout(o->setup.policy_timeout, &seconds, &d);
+	setup_limits(&o->setup, &run->load, NULL, &d);
 	if (o->tf_dir && !tfmap_dir_has_tf(o->tf_dir))
 		diags_add(&d, DIAG_USAGE, NULL, 0, 0, NULL, "'--tf-dir %s': no *.tf files there",
 		          o->tf_dir);

@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "config/config.h"
 #include "engine/engine.h"
+#include "load/load.h"
 #include "util/buf.h"
 #include "util/diag.h"
 
@@ -83,6 +84,7 @@ struct setup_options {
 	bool no_builtin;
 	const char *policy_timeout;     /* --policy-timeout SECONDS */
 	const char *profile;            /* --profile NAME: a profile of the config, or NULL */
+	struct option_list limits;      /* --limit NAME=VALUE, repeatable (limits.c) */
 };
 
 /* Reads the config named by --config, or the one found from the current directory (none
@@ -93,6 +95,10 @@ bool setup_config(const struct setup_options *o, struct config *cfg, struct diag
  * DIAG_POLICY in d and the engine is still made. *engine is NULL when false. */
 bool setup_engine(const struct setup_options *o, struct config *cfg, struct engine **engine,
                   struct diags *d);
+/* Applies every --limit NAME=VALUE to the load options and/or the engine options (either may
+ * be NULL: only the limits that apply there are set); false with usage errors in d. */
+bool setup_limits(const struct setup_options *o, struct load_options *lo,
+                  struct engine_options *eo, struct diags *d);
 /* Parses --policy-timeout; false with a usage error in d when it is not a positive number. */
 bool setup_timeout(const char *text, double *out, struct diags *d);
 /* Parses a size such as 1048576, 512K, 64M, 2G. */

@@ -57,6 +57,8 @@ const struct option cli_report_options[] = {
 	 "wall-clock limit per policy (default 10)"},
 	{"max-file-size", 0, OPTION_STRING, REPORT_OPT(max_file_size), "SIZE", NULL,
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
+	{"limit", 0, OPTION_LIST, REPORT_OPT(setup.limits), "NAME=VALUE", NULL,
+	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, lua-memory, instructions, findings"},
 	{"quiet", 'q', OPTION_FLAG, REPORT_OPT(quiet), NULL, NULL,
 	 "do not print warnings"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -149,6 +151,7 @@ static bool valid_values(const struct report_opts *o, struct report_run *run, in
 		setup_size(o->max_file_size, &run->load.max_file_size, &d, "max-file-size");
 	if (o->setup.policy_timeout)
 		setup_timeout(o->setup.policy_timeout, &seconds, &d);
+	setup_limits(&o->setup, &run->load, NULL, &d);
 	cli_print_diags(&d, false);
 	bool ok = d.n == 0;
 	diags_free(&d);

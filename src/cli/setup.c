@@ -118,6 +118,8 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	struct engine_options eo = {0};
 	if (o->policy_timeout && !setup_timeout(o->policy_timeout, &eo.timeout, d))
 		return false;
+	if (!setup_limits(o, NULL, &eo, d))
+		return false;
 	if (!setup_config(o, cfg, d))
 		return false;
 	if (o->profile && !config_use_profile(cfg, o->profile, d))

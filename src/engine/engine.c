@@ -83,6 +83,7 @@ void run_policy(struct engine *e, struct run *run, struct policy *p)
 {
 	lua_State *L = e->sb.L;
 	run->p = p;
+	run->nfound = 0;
 	run->in_evaluate = false;
 	match_types(run, p);
 	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
@@ -119,6 +120,7 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	e->builtin = opts->builtin;
 	e->budget = opts->instruction_budget ? opts->instruction_budget : ENGINE_DEFAULT_INSTRUCTIONS;
 	e->timeout = opts->timeout > 0 ? opts->timeout : ENGINE_DEFAULT_TIMEOUT;
+	e->max_findings = opts->max_findings ? opts->max_findings : ENGINE_DEFAULT_MAX_FINDINGS;
 	e->config = opts->config;
 	e->roots = xcalloc(opts->npolicy_dirs + 1, sizeof *e->roots);
 	for (size_t i = 0; i < opts->npolicy_dirs; i++)

@@ -19,6 +19,7 @@
 #define ENGINE_DEFAULT_MEMORY_LIMIT ((size_t)1 << 30)  /* bytes for the whole Lua state */
 #define ENGINE_DEFAULT_INSTRUCTIONS ((uint64_t)1 << 30) /* VM instructions per policy run */
 #define ENGINE_DEFAULT_TIMEOUT 10.0 /* wall seconds per policy run */
+#define ENGINE_DEFAULT_MAX_FINDINGS 100000 /* findings of one policy in one run */
 
 struct lua_State;
 struct lua_Debug;
@@ -30,6 +31,8 @@ struct engine_options {
 	size_t memory_limit;            /* 0: ENGINE_DEFAULT_MEMORY_LIMIT */
 	uint64_t instruction_budget;    /* 0: ENGINE_DEFAULT_INSTRUCTIONS */
 	double timeout;                 /* wall seconds per policy (--policy-timeout); 0: 10 s */
+	size_t max_findings;            /* per policy per run; 0: ENGINE_DEFAULT_MAX_FINDINGS. A
+	                                   policy reporting more fails (its first ones are kept) */
 	const struct config *config;    /* params and per-policy settings, or NULL */
 	/* Coverage (moongate test): called on every new line of Lua run, loading included. */
 	void (*line_hook)(void *ud, struct lua_State *L, struct lua_Debug *ar);

@@ -34,6 +34,7 @@ struct engine {
 	bool builtin;
 	uint64_t budget;
 	double timeout;
+	size_t max_findings;
 	const struct config *config;
 	struct policy *policies; /* sorted by id */
 	size_t npolicies;
@@ -56,6 +57,7 @@ struct run {
 	size_t *by_address;      /* resource indexes sorted by address */
 	unsigned *line, *column; /* resource declaration positions, computed on first use */
 	struct policy *p;        /* the policy running */
+	size_t nfound;           /* findings p has reported so far */
 	bool in_evaluate;        /* p's evaluate is running (else its check) */
 	bool *matched;           /* per type: matches p's globs */
 	int ref_rcache;          /* [index + 1] -> resource table, for p */

@@ -7,6 +7,7 @@
  */
 #include "engine/engine_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -150,6 +151,12 @@ static void collect_one(lua_State *L, struct run *run, int idx, size_t resource)
 	else
 		result_error(L, run, "a result must be a message or a finding table, got %s",
 		             luaL_typename(L, idx));
+	if (run->nfound >= run->e->max_findings) {
+		char limit[32];
+		snprintf(limit, sizeof limit, "%zu", run->e->max_findings);
+		result_error(L, run, "more than %s findings (raise it with --limit findings=N)", limit);
+	}
+	run->nfound++;
 	add_finding(run, &raw);
 	lua_settop(L, top);
 }

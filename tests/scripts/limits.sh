@@ -1,0 +1,48 @@
+#!/bin/bash
+# --limit NAME=VALUE: each limit stops what exceeds it with a precise message and the
+# documented exit code, while what stays within it still runs.
+set -u
+bin=${MOONGATE_BIN:?}
+src=${MOONGATE_SOURCE_DIR:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+
+# expect RC PATTERN ARGS...: runs moongate check, wants exit RC and PATTERN in its output
+# (errors on stderr, the report on stdout).
+expect() {
+	local rc=$1 pattern=$2
+	shift 2
+	"$bin" check --no-config --color never "$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	[ "$got" = "$rc" ] || fail "$*: exit $got, expected $rc ($(head -c 300 "$tmp/err"))"
+	cat "$tmp/err" "$tmp/out" >"$tmp/all"
+	grep -qE -- "$pattern" "$tmp/all" || fail "$*: no '$pattern' in: $(head -c 300 "$tmp/err")"
+}
+
+printf '{"a": [[[1]]]}' >"$tmp/deep.json"
+printf 'a: &a [1, 2, 3, 4]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n' >"$tmp/alias.yaml"
+printf 'a: 1\n---\nb: 2\n---\nc: 3\n' >"$tmp/docs.yaml"
+head -c 3000 /dev/zero | tr '\0' ' ' >"$tmp/big.json"
+printf '{}' >>"$tmp/big.json"
+
+expect 2 "deep.json:1:[0-9]+: nesting deeper than 3 levels" --limit depth=3 "$tmp/deep.json"
+expect 0 "no findings" --limit depth=4 "$tmp/deep.json"
+expect 2 "alias.yaml:[0-9]+:[0-9]+: .*alias" --limit alias-nodes=10 "$tmp/alias.yaml"
+expect 2 "docs.yaml:[0-9]+:[0-9]+: .*document" --limit documents=2 "$tmp/docs.yaml"
+expect 2 "big.json: file is .*over the 2 KB limit" --limit file-size=2K "$tmp/big.json"
+expect 3 "memory limit exceeded" --limit lua-memory=200K "$src/examples/aws-bedrock"
+expect 3 "instruction budget exceeded \(1000 instructions\)" --limit instructions=1000 \
+	"$src/examples/aws-bedrock"
+expect 3 "more than 1 findings \(raise it with --limit findings=N\)" --limit findings=1 \
+	"$src/examples/aws-bedrock"
+# The first findings of a policy that hit the findings limit are still reported.
+grep -q "residency/ai-processing" "$tmp/out" || fail "findings before the limit were lost"
+expect 2 "invalid '--limit depthx=3': expected NAME=VALUE" --limit depthx=3 "$tmp/deep.json"
+expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limit depth=0 \
+	"$tmp/deep.json"
+expect 2 "invalid value 'lots' for '--limit'" --limit lua-memory=lots "$tmp/deep.json"
+
+[ $failed = 0 ] && echo "limits: all cases passed"
+exit $failed
