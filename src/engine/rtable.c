@@ -14,16 +14,18 @@
 #include "engine/luadoc.h"
 #include "engine/mod_glob.h"
 
-/* The lazily built fields: which document node, and whether after_unknown applies. */
+/* The lazily built fields: which document node, whether after_unknown applies, and whether
+ * an absent or null node still gives a table (so `r.values.x` never fails). */
 static const struct {
 	const char *name;
 	size_t node;      /* offsetof the node in struct model_resource */
 	bool with_unknown;
+	bool always_table;
 } lazy_fields[] = {
-	{"values", offsetof(struct model_resource, values), true},
-	{"before", offsetof(struct model_resource, before), false},
-	{"raw", offsetof(struct model_resource, node), false},
-	{"sensitive", offsetof(struct model_resource, sensitive), false},
+	{"values", offsetof(struct model_resource, values), true, true},
+	{"before", offsetof(struct model_resource, before), false, false},
+	{"raw", offsetof(struct model_resource, node), false, false},
+	{"sensitive", offsetof(struct model_resource, sensitive), false, false},
 };
 
 static const char *const action_names[] = {"no-op", "create", "read", "update", "delete", "forget"};
@@ -98,9 +100,14 @@ static int resource_index(lua_State *L)
 		const struct model_resource *r = &run->m->resources[i];
 		uint32_t node = *(const uint32_t *)((const char *)r + lazy_fields[f].node);
 		uint32_t unk = lazy_fields[f].with_unknown ? r->unknown : DOC_NONE;
-		push_docref(L, run, r->input);
-		luadoc_push_lazy(L, -1, node, unk);
-		lua_remove(L, -2);
+		const struct doc *doc = &run->m->inputs[r->input]->doc;
+		if (lazy_fields[f].always_table && (node == DOC_NONE || doc_type(doc, node) == DOC_NULL)) {
+			lua_newtable(L);
+		} else {
+			push_docref(L, run, r->input);
+			luadoc_push_lazy(L, -1, node, unk);
+			lua_remove(L, -2);
+		}
 		lua_pushvalue(L, 2);
 		lua_pushvalue(L, -2);
 		lua_rawset(L, 1);
