@@ -391,6 +391,7 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	check_run_free(&run);
 	option_list_free(&paths);
 	option_list_free(&o.setup.policy_dirs);
+	option_list_free(&o.setup.limits);
 	option_list_free(&o.formats);
 	return rc;
 }

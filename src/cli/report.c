@@ -195,5 +195,6 @@ int cli_report(const struct cli_command *cmd, int argc, char **argv)
 	report_run_free(&run);
 	option_list_free(&paths);
 	option_list_free(&o.setup.policy_dirs);
+	option_list_free(&o.setup.limits);
 	return rc;
 }
