@@ -9,47 +9,10 @@
 #include "load/normalise.h"
 #include "model/region.h"
 
+/* Parses text (with ' standing for ") into m as main.tf.json. */
 static void load(struct model *m, const char *text)
 {
-	struct doc d;
-	doc_init(&d, "main.tf.json");
-	d.src.data = strdup(text);
-	d.src.len = strlen(text);
-	for (char *p = d.src.data; *p; p++) {
-		if (*p == '\'')
-			*p = '"';
-	}
-	struct json_error err;
-	if (!json_parse(&d, NULL, &err))
-		fail_msg("json: %s at %u", err.message, err.pos);
-	size_t in = model_add_input(m, &d, FORMAT_TFJSON);
-	tfjson_normalise(m, in, m->inputs[in]->doc.roots[0]);
-}
-
-static const struct model_resource *find(const struct model *m, const char *address)
-{
-	for (size_t i = 0; i < m->nresources; i++) {
-		if (strcmp(m->resources[i].address, address) == 0)
-			return &m->resources[i];
-	}
-	fail_msg("no resource '%s'", address);
-	return NULL;
-}
-
-static void assert_region(const struct model *m, const char *address, const char *region,
-                          const char *source)
-{
-	const struct model_resource *r = find(m, address);
-	assert_int_equal(r->region_state, REGION_KNOWN);
-	assert_string_equal(r->region, region);
-	assert_string_equal(r->region_source, source);
-}
-
-static void assert_unknown(const struct model *m, const char *address, const char *why)
-{
-	const struct model_resource *r = find(m, address);
-	assert_int_equal(r->region_state, REGION_UNKNOWN);
-	assert_string_equal(r->region_source, why);
+	testutil_load_tf(m, "main.tf.json", FORMAT_TFJSON, text);
 }
 
 static const char aws_file[] =
@@ -74,20 +37,20 @@ static void test_aws(void **state)
 	model_init(&m);
 	load(&m, aws_file);
 	assert_int_equal(m.nresources, 7);
-	const struct model_resource *a = find(&m, "aws_s3_bucket.a");
+	const struct model_resource *a = testutil_resource(&m, "aws_s3_bucket.a");
 	assert_string_equal(a->provider, "hashicorp/aws");
 	assert_string_equal(a->cloud, "aws");
 	assert_string_equal(a->mode, "managed");
 	assert_int_equal(a->format, FORMAT_TFJSON);
 	assert_int_equal(a->values, a->node);
-	assert_region(&m, "aws_s3_bucket.a", "eu-central-1", "variable");
-	assert_region(&m, "aws_s3_bucket.b", "us-east-1", "provider");
-	assert_unknown(&m, "aws_s3_bucket.c", REGION_WHY_EXPR);
-	assert_unknown(&m, "aws_s3_bucket.d", REGION_WHY_EXPR);
-	assert_region(&m, "aws_s3_bucket.e", "ap-south-2", "attribute");
-	assert_region(&m, "aws_iam_role.r", "global", "global");
-	assert_string_equal(find(&m, "data.aws_caller_identity.me")->mode, "data");
-	assert_region(&m, "data.aws_caller_identity.me", "eu-central-1", "variable");
+	testutil_assert_region(&m, "aws_s3_bucket.a", "eu-central-1", "variable");
+	testutil_assert_region(&m, "aws_s3_bucket.b", "us-east-1", "provider");
+	testutil_assert_unknown(&m, "aws_s3_bucket.c", REGION_WHY_EXPR);
+	testutil_assert_unknown(&m, "aws_s3_bucket.d", REGION_WHY_EXPR);
+	testutil_assert_region(&m, "aws_s3_bucket.e", "ap-south-2", "attribute");
+	testutil_assert_region(&m, "aws_iam_role.r", "global", "global");
+	assert_string_equal(testutil_resource(&m, "data.aws_caller_identity.me")->mode, "data");
+	testutil_assert_region(&m, "data.aws_caller_identity.me", "eu-central-1", "variable");
 	model_free(&m);
 }
 
@@ -111,14 +74,14 @@ static void test_azure_and_google(void **state)
 	model_init(&m);
 	load(&m, azure_gcp_file);
 	assert_int_equal(m.nresources, 8);
-	assert_region(&m, "azurerm_cognitive_account.ai", "northeurope", "variable");
-	assert_region(&m, "azurerm_cognitive_deployment.gpt", "northeurope", "parent");
-	assert_region(&m, "azurerm_storage_account.sa", "westus2", "parent");
-	assert_region(&m, "azurerm_resource_group.rg", "westus2", "attribute");
-	assert_unknown(&m, "azurerm_role_assignment.ra", REGION_WHY_PARENT);
-	assert_region(&m, "google_storage_bucket.b", "US", "attribute");
-	assert_region(&m, "google_pubsub_topic.t", "asia-east1", "provider");
-	const struct model_resource *x = find(&m, "random_id.x");
+	testutil_assert_region(&m, "azurerm_cognitive_account.ai", "northeurope", "variable");
+	testutil_assert_region(&m, "azurerm_cognitive_deployment.gpt", "northeurope", "parent");
+	testutil_assert_region(&m, "azurerm_storage_account.sa", "westus2", "parent");
+	testutil_assert_region(&m, "azurerm_resource_group.rg", "westus2", "attribute");
+	testutil_assert_unknown(&m, "azurerm_role_assignment.ra", REGION_WHY_PARENT);
+	testutil_assert_region(&m, "google_storage_bucket.b", "US", "attribute");
+	testutil_assert_region(&m, "google_pubsub_topic.t", "asia-east1", "provider");
+	const struct model_resource *x = testutil_resource(&m, "random_id.x");
 	assert_null(x->cloud);
 	assert_int_equal(x->region_state, REGION_NONE);
 	model_free(&m);

@@ -9,51 +9,10 @@
 #include "load/normalise.h"
 #include "model/region.h"
 
-/* Parses text (with ' standing for ") as a plan into m; returns the input index. */
+/* Parses text (with ' standing for ") into m as plan.json. */
 static size_t load(struct model *m, const char *text)
 {
-	struct doc d;
-	doc_init(&d, "plan.json");
-	d.src.data = strdup(text);
-	d.src.len = strlen(text);
-	for (char *p = d.src.data; *p; p++) {
-		if (*p == '\'')
-			*p = '"';
-	}
-	struct json_error err;
-	bool ok = json_parse(&d, NULL, &err);
-	if (!ok)
-		fail_msg("json: %s at %u", err.message, err.pos);
-	size_t in = model_add_input(m, &d, FORMAT_TFPLAN);
-	tfplan_normalise(m, in, m->inputs[in]->doc.roots[0]);
-	return in;
-}
-
-static const struct model_resource *find(const struct model *m, const char *address)
-{
-	for (size_t i = 0; i < m->nresources; i++) {
-		if (strcmp(m->resources[i].address, address) == 0)
-			return &m->resources[i];
-	}
-	fail_msg("no resource '%s'", address);
-	return NULL;
-}
-
-static void assert_region(const struct model *m, const char *address, const char *region,
-                          const char *source)
-{
-	const struct model_resource *r = find(m, address);
-	assert_int_equal(r->region_state, REGION_KNOWN);
-	assert_string_equal(r->region, region);
-	assert_string_equal(r->region_source, source);
-}
-
-static void assert_unknown(const struct model *m, const char *address, const char *why)
-{
-	const struct model_resource *r = find(m, address);
-	assert_int_equal(r->region_state, REGION_UNKNOWN);
-	assert_null(r->region);
-	assert_string_equal(r->region_source, why);
+	return testutil_load_tf(m, "plan.json", FORMAT_TFPLAN, text);
 }
 
 #define AWS "'provider_name':'registry.terraform.io/hashicorp/aws'"
@@ -91,16 +50,16 @@ static void test_aliases_and_modules(void **state)
 	model_init(&m);
 	load(&m, aliases_plan);
 	assert_int_equal(m.nresources, 3);
-	assert_region(&m, "aws_s3_bucket.a", "eu-west-1", "variable");
-	assert_region(&m, "aws_s3_bucket.b[\"x\"]", "us-east-1", "provider");
-	assert_region(&m, "module.net[0].aws_vpc.main[1]", "eu-west-1", "variable");
-	const struct model_resource *vpc = find(&m, "module.net[0].aws_vpc.main[1]");
+	testutil_assert_region(&m, "aws_s3_bucket.a", "eu-west-1", "variable");
+	testutil_assert_region(&m, "aws_s3_bucket.b[\"x\"]", "us-east-1", "provider");
+	testutil_assert_region(&m, "module.net[0].aws_vpc.main[1]", "eu-west-1", "variable");
+	const struct model_resource *vpc = testutil_resource(&m, "module.net[0].aws_vpc.main[1]");
 	assert_string_equal(vpc->module, "module.net[0]");
 	assert_string_equal(vpc->cloud, "aws");
 	assert_string_equal(vpc->mode, "managed");
 	assert_string_equal(vpc->name, "main");
 	assert_int_equal(vpc->actions, ACTION_CREATE);
-	assert_null(find(&m, "aws_s3_bucket.a")->module);
+	assert_null(testutil_resource(&m, "aws_s3_bucket.a")->module);
 	model_free(&m);
 }
 
@@ -129,10 +88,10 @@ static void test_old_keys(void **state)
 	struct model m;
 	model_init(&m);
 	load(&m, old_plan);
-	assert_region(&m, "module.a.aws_sqs_queue.p", "ap-south-1", "provider");
-	assert_region(&m, "module.a.module.b.aws_sqs_queue.q", "ap-south-1", "provider");
-	assert_string_equal(find(&m, "module.a.aws_sqs_queue.p")->provider, "aws");
-	assert_string_equal(find(&m, "module.a.aws_sqs_queue.p")->cloud, "aws");
+	testutil_assert_region(&m, "module.a.aws_sqs_queue.p", "ap-south-1", "provider");
+	testutil_assert_region(&m, "module.a.module.b.aws_sqs_queue.q", "ap-south-1", "provider");
+	assert_string_equal(testutil_resource(&m, "module.a.aws_sqs_queue.p")->provider, "aws");
+	assert_string_equal(testutil_resource(&m, "module.a.aws_sqs_queue.p")->cloud, "aws");
 	model_free(&m);
 }
 
@@ -165,8 +124,8 @@ static void test_module_variables(void **state)
 	struct model m;
 	model_init(&m);
 	load(&m, module_var_plan);
-	assert_region(&m, "module.m.aws_sns_topic.t", "eu-north-1", "variable");
-	assert_region(&m, "module.d.aws_sns_topic.t", "eu-south-2", "variable");
+	testutil_assert_region(&m, "module.m.aws_sns_topic.t", "eu-north-1", "variable");
+	testutil_assert_region(&m, "module.d.aws_sns_topic.t", "eu-south-2", "variable");
 	model_free(&m);
 }
 
@@ -207,22 +166,22 @@ static void test_misc(void **state)
 	model_init(&m);
 	load(&m, misc_plan);
 	assert_int_equal(m.nresources, 8);
-	const struct model_resource *gone = find(&m, "aws_instance.gone");
+	const struct model_resource *gone = testutil_resource(&m, "aws_instance.gone");
 	assert_int_equal(gone->actions, ACTION_DELETE);
 	assert_int_equal(gone->values, gone->before);
-	assert_region(&m, "aws_instance.gone", "sa-east-1", "attribute");
-	assert_int_equal(find(&m, "aws_instance.swap")->actions, ACTION_DELETE | ACTION_CREATE);
-	assert_region(&m, "aws_instance.swap", "us-west-2", "availability_zone");
-	assert_region(&m, "aws_kms_key.k", "eu-west-3", "arn");
-	assert_region(&m, "aws_iam_role.r", "global", "global");
-	assert_int_equal(find(&m, "aws_iam_role.r")->actions, ACTION_NOOP);
-	assert_unknown(&m, "aws_sqs_queue.q", REGION_WHY_UNSET);
-	assert_unknown(&m, "aws_sqs_queue.set", REGION_WHY_APPLY);
-	const struct model_resource *me = find(&m, "data.aws_caller_identity.me");
+	testutil_assert_region(&m, "aws_instance.gone", "sa-east-1", "attribute");
+	assert_int_equal(testutil_resource(&m, "aws_instance.swap")->actions, ACTION_DELETE | ACTION_CREATE);
+	testutil_assert_region(&m, "aws_instance.swap", "us-west-2", "availability_zone");
+	testutil_assert_region(&m, "aws_kms_key.k", "eu-west-3", "arn");
+	testutil_assert_region(&m, "aws_iam_role.r", "global", "global");
+	assert_int_equal(testutil_resource(&m, "aws_iam_role.r")->actions, ACTION_NOOP);
+	testutil_assert_unknown(&m, "aws_sqs_queue.q", REGION_WHY_UNSET);
+	testutil_assert_unknown(&m, "aws_sqs_queue.set", REGION_WHY_APPLY);
+	const struct model_resource *me = testutil_resource(&m, "data.aws_caller_identity.me");
 	assert_string_equal(me->mode, "data");
 	assert_int_equal(me->actions, ACTION_READ);
-	assert_unknown(&m, "data.aws_caller_identity.me", REGION_WHY_UNSET);
-	const struct model_resource *rnd = find(&m, "random_id.x");
+	testutil_assert_unknown(&m, "data.aws_caller_identity.me", REGION_WHY_UNSET);
+	const struct model_resource *rnd = testutil_resource(&m, "random_id.x");
 	assert_null(rnd->cloud);
 	assert_int_equal(rnd->region_state, REGION_NONE);
 	model_free(&m);
@@ -287,17 +246,17 @@ static void test_azure_and_google(void **state)
 	struct model m;
 	model_init(&m);
 	load(&m, azure_plan);
-	assert_region(&m, "azurerm_cognitive_account.ai", "swedencentral", "attribute");
-	assert_region(&m, "azurerm_cognitive_deployment.gpt", "swedencentral", "parent");
-	assert_region(&m, "azurerm_network_security_group.g[0]", "westeurope", "parent");
-	assert_region(&m, "azurerm_network_security_rule.r", "westeurope", "parent");
-	assert_region(&m, "azurerm_resource_group.rg", "westeurope", "attribute");
-	assert_unknown(&m, "azurerm_role_assignment.ra", REGION_WHY_PARENT);
-	assert_string_equal(find(&m, "azurerm_network_security_rule.r")->cloud, "azure");
-	assert_region(&m, "google_compute_instance.vm", "europe-west4", "zone");
-	assert_region(&m, "google_storage_bucket.b", "EU", "attribute");
-	assert_string_equal(find(&m, "google_storage_bucket.b")->cloud, "gcp");
-	assert_region(&m, "google_pubsub_topic.t", "us-east1", "provider");
+	testutil_assert_region(&m, "azurerm_cognitive_account.ai", "swedencentral", "attribute");
+	testutil_assert_region(&m, "azurerm_cognitive_deployment.gpt", "swedencentral", "parent");
+	testutil_assert_region(&m, "azurerm_network_security_group.g[0]", "westeurope", "parent");
+	testutil_assert_region(&m, "azurerm_network_security_rule.r", "westeurope", "parent");
+	testutil_assert_region(&m, "azurerm_resource_group.rg", "westeurope", "attribute");
+	testutil_assert_unknown(&m, "azurerm_role_assignment.ra", REGION_WHY_PARENT);
+	assert_string_equal(testutil_resource(&m, "azurerm_network_security_rule.r")->cloud, "azure");
+	testutil_assert_region(&m, "google_compute_instance.vm", "europe-west4", "zone");
+	testutil_assert_region(&m, "google_storage_bucket.b", "EU", "attribute");
+	assert_string_equal(testutil_resource(&m, "google_storage_bucket.b")->cloud, "gcp");
+	testutil_assert_region(&m, "google_pubsub_topic.t", "us-east1", "provider");
 	model_free(&m);
 }
 
@@ -337,9 +296,9 @@ static void test_passed_providers(void **state)
 	struct model m;
 	model_init(&m);
 	load(&m, passed_plan);
-	assert_region(&m, "module.c.aws_sqs_queue.q", "eu-west-2", "provider");
-	assert_region(&m, "module.c.module.g.aws_sqs_queue.r", "eu-west-1", "provider");
-	assert_unknown(&m, "google_compute_subnetwork.s", REGION_WHY_APPLY);
+	testutil_assert_region(&m, "module.c.aws_sqs_queue.q", "eu-west-2", "provider");
+	testutil_assert_region(&m, "module.c.module.g.aws_sqs_queue.r", "eu-west-1", "provider");
+	testutil_assert_unknown(&m, "google_compute_subnetwork.s", REGION_WHY_APPLY);
 	model_free(&m);
 }
 
@@ -362,16 +321,16 @@ static void test_planned_values(void **state)
 	model_init(&m);
 	load(&m, planned_plan);
 	assert_int_equal(m.nresources, 2);
-	const struct model_resource *r = find(&m, "aws_s3_bucket.r");
+	const struct model_resource *r = testutil_resource(&m, "aws_s3_bucket.r");
 	assert_int_equal(r->actions, 0);
 	assert_int_not_equal(r->sensitive, DOC_NONE);
 	assert_int_not_equal(r->drift, DOC_NONE);
-	assert_region(&m, "aws_s3_bucket.r", "eu-west-1", "attribute");
-	const struct model_resource *n = find(&m, "module.a.module.b.aws_s3_bucket.n");
+	testutil_assert_region(&m, "aws_s3_bucket.r", "eu-west-1", "attribute");
+	const struct model_resource *n = testutil_resource(&m, "module.a.module.b.aws_s3_bucket.n");
 	assert_string_equal(n->module, "module.a.module.b");
 	assert_string_equal(n->cloud, "aws");
 	assert_int_equal(n->drift, DOC_NONE);
-	assert_region(&m, "module.a.module.b.aws_s3_bucket.n", "eu-west-2", "attribute");
+	testutil_assert_region(&m, "module.a.module.b.aws_s3_bucket.n", "eu-west-2", "attribute");
 	model_free(&m);
 }
 

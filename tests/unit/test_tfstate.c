@@ -9,40 +9,10 @@
 #include "load/normalise.h"
 #include "model/region.h"
 
+/* Parses text (with ' standing for ") into m as terraform.tfstate. */
 static void load(struct model *m, const char *text)
 {
-	struct doc d;
-	doc_init(&d, "terraform.tfstate");
-	d.src.data = strdup(text);
-	d.src.len = strlen(text);
-	for (char *p = d.src.data; *p; p++) {
-		if (*p == '\'')
-			*p = '"';
-	}
-	struct json_error err;
-	if (!json_parse(&d, NULL, &err))
-		fail_msg("json: %s at %u", err.message, err.pos);
-	size_t in = model_add_input(m, &d, FORMAT_TFSTATE);
-	tfstate_normalise(m, in, m->inputs[in]->doc.roots[0]);
-}
-
-static const struct model_resource *find(const struct model *m, const char *address)
-{
-	for (size_t i = 0; i < m->nresources; i++) {
-		if (strcmp(m->resources[i].address, address) == 0)
-			return &m->resources[i];
-	}
-	fail_msg("no resource '%s'", address);
-	return NULL;
-}
-
-static void assert_region(const struct model *m, const char *address, const char *region,
-                          const char *source)
-{
-	const struct model_resource *r = find(m, address);
-	assert_int_equal(r->region_state, REGION_KNOWN);
-	assert_string_equal(r->region, region);
-	assert_string_equal(r->region_source, source);
+	testutil_load_tf(m, "terraform.tfstate", FORMAT_TFSTATE, text);
 }
 
 static const char raw_state[] =
@@ -77,22 +47,22 @@ static void test_raw_v4(void **state)
 	model_init(&m);
 	load(&m, raw_state);
 	assert_int_equal(m.nresources, 6);
-	assert_region(&m, "aws_instance.web[0]", "eu-west-1", "availability_zone");
-	assert_region(&m, "aws_instance.web[1]", "eu-west-1", "arn");
-	const struct model_resource *here = find(&m, "module.kv[\"a\"].data.aws_region.here");
+	testutil_assert_region(&m, "aws_instance.web[0]", "eu-west-1", "availability_zone");
+	testutil_assert_region(&m, "aws_instance.web[1]", "eu-west-1", "arn");
+	const struct model_resource *here = testutil_resource(&m, "module.kv[\"a\"].data.aws_region.here");
 	assert_string_equal(here->mode, "data");
 	assert_string_equal(here->module, "module.kv[\"a\"]");
 	assert_string_equal(here->provider, "registry.terraform.io/hashicorp/aws");
-	assert_region(&m, "module.kv[\"a\"].data.aws_region.here", "us-east-2", "attribute");
-	const struct model_resource *q = find(&m, "aws_sqs_queue.q[\"blue\"]");
+	testutil_assert_region(&m, "module.kv[\"a\"].data.aws_region.here", "us-east-2", "attribute");
+	const struct model_resource *q = testutil_resource(&m, "aws_sqs_queue.q[\"blue\"]");
 	assert_string_equal(q->provider, "aws");
 	assert_string_equal(q->cloud, "aws");
 	assert_int_equal(q->region_state, REGION_UNKNOWN);
 	assert_string_equal(q->region_source, REGION_WHY_STATE);
 	assert_int_equal(q->format, FORMAT_TFSTATE);
 	assert_int_not_equal(q->values, DOC_NONE);
-	assert_region(&m, "azurerm_cognitive_account.ai", "francecentral", "attribute");
-	assert_region(&m, "azurerm_cognitive_deployment.gpt", "francecentral", "parent");
+	testutil_assert_region(&m, "azurerm_cognitive_account.ai", "francecentral", "attribute");
+	testutil_assert_region(&m, "azurerm_cognitive_deployment.gpt", "francecentral", "parent");
 	model_free(&m);
 }
 
@@ -114,9 +84,9 @@ static void test_show_json(void **state)
 	model_init(&m);
 	load(&m, show_state);
 	assert_int_equal(m.nresources, 2);
-	assert_region(&m, "google_compute_instance.vm", "europe-west3", "zone");
-	assert_int_not_equal(find(&m, "google_compute_instance.vm")->sensitive, DOC_NONE);
-	const struct model_resource *s = find(&m, "module.a.module.b.azurerm_subnet.s[\"x\"]");
+	testutil_assert_region(&m, "google_compute_instance.vm", "europe-west3", "zone");
+	assert_int_not_equal(testutil_resource(&m, "google_compute_instance.vm")->sensitive, DOC_NONE);
+	const struct model_resource *s = testutil_resource(&m, "module.a.module.b.azurerm_subnet.s[\"x\"]");
 	assert_string_equal(s->module, "module.a.module.b");
 	assert_int_equal(s->region_state, REGION_UNKNOWN);
 	assert_string_equal(s->region_source, REGION_WHY_PARENT);
