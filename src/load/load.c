@@ -7,12 +7,15 @@
 #include "load/load.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "load/detect.h"
 #include "load/normalise.h"
@@ -31,6 +34,8 @@ struct loader {
 	struct load_options opts; /* with defaults filled in */
 	struct dir_id *visited;
 	size_t nvisited, visited_cap;
+	struct load_item *items; /* the walk's files and diagnostics, in order */
+	size_t nitems, items_cap;
 };
 
 static void (*const normalisers[])(struct model *, size_t, uint32_t) = {
@@ -142,39 +147,91 @@ static void normalise_input(struct model *m, size_t in)
 	}
 }
 
-/* Parses a read doc and adds it to the model (taking it over), or records the parse error
- * with its position and frees it: an input that does not parse adds nothing. */
-static void load_doc(struct model *m, struct doc *doc, const struct load_options *o)
+/* --- one file, independently of the model --- */
+
+/* One entry of the walk, in walk order: a file to load, or only diagnostics met while
+ * walking (path NULL). Preparing a file (reading and parsing it) touches nothing but its
+ * item, so files are prepared on any thread; they join the model in walk order. */
+struct load_item {
+	char *path;         /* the file as named ("-": stdin), or NULL */
+	struct diags diags; /* this item's diagnostics, in order */
+	struct doc doc;     /* the parsed file when parsed */
+	bool parsed;
+	bool main_only;     /* stdin: read by the main thread only */
+	bool done;          /* prepared (guarded by the pool's lock once threads run) */
+};
+
+/* Parses a read doc; on failure records the error with its position in diags and frees
+ * the doc. */
+static bool parse_item_doc(struct doc *doc, const struct load_options *o, struct diags *diags)
 {
 	struct parse_error pe = {0, ""};
-	if (!parse_doc(doc, o, &pe)) {
-		unsigned line, column;
-		doc_position(doc, pe.pos, &line, &column);
-		diags_add(&m->diags, DIAG_INPUT, doc->src.path, line, column, NULL, "%s",
-		          pe.message);
-		doc_free(doc);
-		return;
-	}
-	size_t in = model_add_input(m, doc, FORMAT_UNKNOWN);
-	normalise_input(m, in);
+	if (parse_doc(doc, o, &pe))
+		return true;
+	unsigned line, column;
+	doc_position(doc, pe.pos, &line, &column);
+	diags_add(diags, DIAG_INPUT, doc->src.path, line, column, NULL, "%s", pe.message);
+	doc_free(doc);
+	return false;
 }
 
-/* Reads one file (or "-", stdin) and loads it. */
-static void load_file(struct loader *ld, const char *path)
+/* Reads and parses the file of an item (or "-", stdin). */
+static void prepare_item(struct load_item *it, const struct load_options *o)
 {
-	struct doc doc;
-	bool is_stdin = strcmp(path, "-") == 0;
-	doc_init(&doc, is_stdin ? "<stdin>" : path);
+	bool is_stdin = strcmp(it->path, "-") == 0;
+	doc_init(&it->doc, is_stdin ? "<stdin>" : it->path);
 	char err[256];
-	if (!text_read(&doc.src, path, ld->opts.max_file_size, err, sizeof err)) {
-		diags_add(&ld->m->diags, DIAG_INPUT, doc.src.path, 0, 0, NULL, "%s", err);
-		doc_free(&doc);
+	if (!text_read(&it->doc.src, it->path, o->max_file_size, err, sizeof err)) {
+		diags_add(&it->diags, DIAG_INPUT, it->doc.src.path, 0, 0, NULL, "%s", err);
+		doc_free(&it->doc);
 		return;
 	}
-	load_doc(ld->m, &doc, &ld->opts);
+	it->parsed = parse_item_doc(&it->doc, o, &it->diags);
 }
 
-/* --- walking directories --- */
+/* Moves an item's diagnostics to the end of m->diags. */
+static void move_diags(struct model *m, struct diags *from)
+{
+	struct diags *to = &m->diags;
+	if (from->n)
+		xgrow((void **)&to->v, &to->cap, to->n + from->n, sizeof *to->v);
+	for (size_t i = 0; i < from->n; i++)
+		to->v[to->n++] = from->v[i];
+	free(from->v);
+	from->v = NULL;
+	from->n = from->cap = 0;
+}
+
+/* Adds a prepared item to the model: its diagnostics, then its documents' resources. */
+static void finish_item(struct model *m, struct load_item *it)
+{
+	move_diags(m, &it->diags);
+	if (it->parsed) {
+		size_t in = model_add_input(m, &it->doc, FORMAT_UNKNOWN);
+		normalise_input(m, in);
+	}
+	free(it->path);
+	it->path = NULL;
+}
+
+/* --- walking directories into items --- */
+
+static struct load_item *add_item(struct loader *ld, const char *path)
+{
+	xgrow((void **)&ld->items, &ld->items_cap, ld->nitems + 1, sizeof *ld->items);
+	struct load_item *it = &ld->items[ld->nitems++];
+	memset(it, 0, sizeof *it);
+	it->path = path ? xstrdup(path) : NULL;
+	return it;
+}
+
+/* Records a diagnostic met while walking, in its place among the files. */
+static void walk_diag(struct loader *ld, enum diag_kind kind, const char *file,
+                      const char *msg)
+{
+	struct load_item *it = add_item(ld, NULL);
+	diags_add(&it->diags, kind, file, 0, 0, NULL, "%s", msg);
+}
 
 static bool skipped_dir(const char *name)
 {
@@ -213,15 +270,17 @@ static char *join_path(const char *dir, const char *name)
 
 static void walk_dir(struct loader *ld, const char *dir, const struct stat *st);
 
-/* One entry met while walking: directories recurse, input files load, the rest is skipped
- * (non-regular files with an input name with a warning). */
+/* One entry met while walking: directories recurse, input files are listed, the rest is
+ * skipped (non-regular files with an input name with a warning). */
 static void walk_entry(struct loader *ld, const char *path, const char *name)
 {
 	struct stat st;
-	char why[128];
+	char why[160];
 	if (stat(path, &st) != 0) {
-		describe_errno(errno, why, sizeof why);
-		diags_add(&ld->m->diags, DIAG_WARNING, path, 0, 0, NULL, "skipped: %s", why);
+		char e[128];
+		describe_errno(errno, e, sizeof e);
+		snprintf(why, sizeof why, "skipped: %s", e);
+		walk_diag(ld, DIAG_WARNING, path, why);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -232,11 +291,10 @@ static void walk_entry(struct loader *ld, const char *path, const char *name)
 	if (!input_name(name))
 		return;
 	if (!S_ISREG(st.st_mode)) {
-		diags_add(&ld->m->diags, DIAG_WARNING, path, 0, 0, NULL,
-		          "skipped: not a regular file");
+		walk_diag(ld, DIAG_WARNING, path, "skipped: not a regular file");
 		return;
 	}
-	load_file(ld, path);
+	add_item(ld, path);
 }
 
 static void walk_dir(struct loader *ld, const char *dir, const struct stat *st)
@@ -246,10 +304,10 @@ static void walk_dir(struct loader *ld, const char *dir, const struct stat *st)
 	size_t n = 0;
 	char **names = dirlist_read(dir, true, &n);
 	if (!names) {
-		char why[128];
+		char why[128], msg[160];
 		describe_errno(errno, why, sizeof why);
-		diags_add(&ld->m->diags, DIAG_INPUT, dir, 0, 0, NULL, "cannot read directory: %s",
-		          why);
+		snprintf(msg, sizeof msg, "cannot read directory: %s", why);
+		walk_diag(ld, DIAG_INPUT, dir, msg);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -262,23 +320,130 @@ static void walk_dir(struct loader *ld, const char *dir, const struct stat *st)
 
 /* A path from the command line: named files are read whatever their name or type (a pipe
  * from process substitution included); directories are walked. */
-static void load_path(struct loader *ld, const char *path)
+static void walk_path(struct loader *ld, const char *path)
 {
 	struct stat st;
 	if (strcmp(path, "-") == 0) {
-		load_file(ld, path);
+		add_item(ld, path)->main_only = true;
 		return;
 	}
 	if (stat(path, &st) != 0) {
 		char why[128];
 		describe_errno(errno, why, sizeof why);
-		diags_add(&ld->m->diags, DIAG_INPUT, path, 0, 0, NULL, "%s", why);
+		walk_diag(ld, DIAG_INPUT, path, why);
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
 		walk_dir(ld, path, &st);
 	else
-		load_file(ld, path);
+		add_item(ld, path);
+}
+
+/* --- preparing items on several threads --- */
+
+/* Items are claimed in list order through `next`; the main thread adds them to the model
+ * in the same order, preparing items itself while the one it needs is not ready. Stdin is
+ * only ever read by the main thread. */
+struct pool {
+	struct load_item *items;
+	size_t n;
+	const struct load_options *opts;
+	atomic_size_t next;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+};
+
+/* Claims and prepares one item; false when none is left. Items without a file, and stdin
+ * unless on_main, are left as they are. */
+static bool pool_work(struct pool *p, bool on_main)
+{
+	size_t i = atomic_fetch_add(&p->next, 1);
+	if (i >= p->n)
+		return false;
+	struct load_item *it = &p->items[i];
+	if (!it->path || (it->main_only && !on_main))
+		return true;
+	prepare_item(it, p->opts);
+	pthread_mutex_lock(&p->lock);
+	it->done = true;
+	pthread_cond_broadcast(&p->ready);
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	while (pool_work(p, false))
+		continue;
+	return NULL;
+}
+
+/* Waits until item i is prepared, preparing others (or it) meanwhile on this, the main,
+ * thread. Only the main thread ever prepares a main_only item. */
+static void pool_wait(struct pool *p, size_t i)
+{
+	struct load_item *it = &p->items[i];
+	if (!it->path)
+		return;
+	if (it->main_only) {
+		if (!it->done)
+			prepare_item(it, p->opts);
+		it->done = true;
+		return;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		bool done = it->done;
+		pthread_mutex_unlock(&p->lock);
+		if (done)
+			return;
+		if (!pool_work(p, true))
+			break;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (!it->done)
+		pthread_cond_wait(&p->ready, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The number of threads preparing files: opts->threads, or one per core up to
+ * LOAD_AUTO_THREADS; never more than there are files. */
+static size_t pool_threads(const struct load_options *o, size_t nfiles)
+{
+	size_t t = o->threads;
+	if (t == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		t = cpus < 1 ? 1 : (size_t)cpus;
+		if (t > LOAD_AUTO_THREADS)
+			t = LOAD_AUTO_THREADS;
+	}
+	if (t > LOAD_MAX_THREADS)
+		t = LOAD_MAX_THREADS;
+	return t < nfiles ? t : (nfiles ? nfiles : 1);
+}
+
+/* Prepares every item on the pool and adds them to the model in order. */
+static void load_items(struct loader *ld)
+{
+	struct pool p = {ld->items, ld->nitems, &ld->opts, 0, PTHREAD_MUTEX_INITIALIZER,
+	                 PTHREAD_COND_INITIALIZER};
+	size_t nfiles = 0;
+	for (size_t i = 0; i < ld->nitems; i++)
+		nfiles += ld->items[i].path != NULL;
+	size_t nthreads = pool_threads(&ld->opts, nfiles), started = 0;
+	pthread_t tids[LOAD_MAX_THREADS];
+	while (started + 1 < nthreads &&
+	       pthread_create(&tids[started], NULL, pool_worker, &p) == 0)
+		started++;
+	for (size_t i = 0; i < ld->nitems; i++) {
+		pool_wait(&p, i);
+		finish_item(ld->m, &ld->items[i]);
+	}
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.ready);
 }
 
 /* --- unique addresses --- */
@@ -388,8 +553,10 @@ void load_paths(struct model *m, const char *const *paths, size_t npaths,
 	struct loader ld;
 	loader_init(&ld, m, opts);
 	for (size_t i = 0; i < npaths; i++)
-		load_path(&ld, paths[i]);
+		walk_path(&ld, paths[i]);
 	free(ld.visited);
+	load_items(&ld);
+	free(ld.items);
 	make_addresses_unique(m);
 }
 
@@ -398,12 +565,14 @@ void load_buffer(struct model *m, const char *name, const char *data, size_t len
 {
 	struct loader ld;
 	loader_init(&ld, m, opts);
-	struct doc doc;
-	doc_init(&doc, name);
-	doc.src.data = xmalloc(len + 1);
-	memcpy(doc.src.data, data, len);
-	doc.src.data[len] = '\0';
-	doc.src.len = len;
-	load_doc(m, &doc, &ld.opts);
+	struct load_item it;
+	memset(&it, 0, sizeof it);
+	doc_init(&it.doc, name);
+	it.doc.src.data = xmalloc(len + 1);
+	memcpy(it.doc.src.data, data, len);
+	it.doc.src.data[len] = '\0';
+	it.doc.src.len = len;
+	it.parsed = parse_item_doc(&it.doc, &ld.opts, &it.diags);
+	finish_item(m, &it);
 	make_addresses_unique(m);
 }

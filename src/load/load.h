@@ -13,8 +13,14 @@
 #include "load/yaml.h"
 #include "model/model.h"
 
+/* Files are read and parsed on up to this many threads by default (one per core), and on
+ * never more than LOAD_MAX_THREADS. The result never depends on the number. */
+#define LOAD_AUTO_THREADS 2
+#define LOAD_MAX_THREADS 64
+
 struct load_options {
 	size_t max_file_size;     /* 0: TEXT_DEFAULT_MAX_SIZE */
+	unsigned threads;         /* threads reading and parsing files; 0: automatic */
 	struct json_options json;
 	struct yaml_options yaml;
 };

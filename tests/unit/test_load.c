@@ -323,6 +323,92 @@ static void test_unique_addresses(void **state)
 	model_free(&m);
 }
 
+/* Loads paths with `threads` threads, stdin fed with `in`, and describes the result: every
+ * diagnostic, input and resource address in order. */
+static char *load_summary(const char *const *paths, size_t npaths, unsigned threads,
+                          const char *in)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], in, strlen(in)), (ssize_t)strlen(in));
+	close(fds[1]);
+	int saved = dup(0);
+	assert_int_equal(dup2(fds[0], 0), 0);
+	close(fds[0]);
+	struct model m;
+	model_init(&m);
+	struct load_options o = {0};
+	o.threads = threads;
+	load_paths(&m, paths, npaths, &o);
+	dup2(saved, 0);
+	close(saved);
+	char *out = xstrdup("");
+	for (size_t i = 0; i < m.diags.n; i++) {
+		char *d = diag_format(&m.diags.v[i]);
+		char *next = xasprintf("%sdiag %d %s\n", out, (int)m.diags.v[i].kind, d);
+		free(d);
+		free(out);
+		out = next;
+	}
+	for (size_t i = 0; i < m.ninputs; i++) {
+		char *next = xasprintf("%sinput %s\n", out, m.inputs[i]->doc.src.path);
+		free(out);
+		out = next;
+	}
+	for (size_t i = 0; i < m.nresources; i++) {
+		char *next = xasprintf("%sres %s\n", out, m.resources[i].address);
+		free(out);
+		out = next;
+	}
+	assert_int_equal(diags_count(&m.diags, DIAG_INPUT), 3 * 4);
+	assert_int_equal(diags_count(&m.diags, DIAG_WARNING), 1);
+	model_free(&m);
+	return out;
+}
+
+/* Files read on several threads join the model exactly as on one: same diagnostics in the
+ * same order, same inputs, same resources and addresses, stdin included. */
+static void test_threads(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/mg-load-XXXXXX";
+	char *root = xstrdup(mkdtemp(tmpl));
+	for (int i = 0; i < 40; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "f%02d.%s", i, i % 3 ? "yaml" : "json");
+		const char *text = POD("same");
+		if (i % 10 == 3)
+			text = "{\"apiVersion\": \"v1\",\n  \"kind\": }";
+		else if (i % 10 == 6)
+			text = "kind: Pod\nmetadata: [1,\n";
+		else if (i % 10 == 8)
+			text = "\xff\xfe\x00\xd8";
+		else if (i % 2)
+			text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\n";
+		write_file(root, name, text);
+	}
+	char *dangling = testutil_join(root, "gone.json");
+	assert_int_equal(symlink("/nonexistent/mg/x.json", dangling), 0);
+	char *first = testutil_join(root, "f01.yaml");
+	const char *paths[] = {root, "-", first};
+	char *one = load_summary(paths, 3, 1, POD("stdin"));
+	assert_non_null(strstr(one, "f03.json:2:11: expected a value"));
+	assert_non_null(strstr(one, "res Pod/default/stdin\n"));
+	assert_non_null(strstr(one, "res Pod/default/same#2\n"));
+	for (unsigned t = 2; t <= 8; t *= 2) {
+		for (int round = 0; round < 3; round++) {
+			char *many = load_summary(paths, 3, t, POD("stdin"));
+			assert_string_equal(one, many);
+			free(many);
+		}
+	}
+	free(one);
+	free(first);
+	free(dangling);
+	remove_tree(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_choice),
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_unique_addresses),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
