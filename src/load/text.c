@@ -28,8 +28,12 @@ void text_prefault(void *p, size_t len)
 	const uintptr_t page = 4096;
 	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
-	if (len >= TEXT_PREFAULT_MIN && end > start)
-		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	if (len < TEXT_PREFAULT_MIN || end <= start)
+		return;
+#ifdef MADV_HUGEPAGE
+	(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#endif
+	(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)len;

