@@ -14,6 +14,8 @@
 
 #include "util/xalloc.h"
 
+#define MESSAGE_CAP 4096 /* bytes of a finding message kept; longer ones are cut */
+
 /* The fields of one finding, read from the Lua stack (strings owned by Lua). */
 struct raw_finding {
 	const char *message;
@@ -68,12 +70,25 @@ static void locate(struct run *run, struct finding *f, size_t i, const char *pat
 		doc_position(doc, target, &f->line, &f->column);
 }
 
+/* A copy of message cut to MESSAGE_CAP bytes at a UTF-8 character boundary, with a note of
+ * the full length (messages end at an embedded NUL, as C strings do). */
+static char *message_copy(const char *message)
+{
+	size_t len = strlen(message);
+	if (len <= MESSAGE_CAP)
+		return xstrdup(message);
+	size_t cut = MESSAGE_CAP;
+	while (cut > 0 && ((unsigned char)message[cut] & 0xC0) == 0x80)
+		cut--;
+	return xasprintf("%.*s\u2026 (truncated, %zu bytes)", (int)cut, message, len);
+}
+
 static void add_finding(struct run *run, const struct raw_finding *raw)
 {
 	const struct policy *p = run->p;
 	struct finding *f = findings_add(run->out);
 	f->policy = xstrdup(p->info.id);
-	f->message = xstrdup(raw->message);
+	f->message = message_copy(raw->message);
 	f->cannot_verify = raw->cannot_verify;
 	if (raw->has_severity)
 		f->severity = raw->severity;

@@ -24,7 +24,7 @@
 static const char *const allowed_base[] = {
 	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
 	"rawget", "rawlen", "rawset", "select", "tonumber", "tostring", "type", "_VERSION",
-	"string", "table", "math", "utf8", NULL,
+	"string", "table", "math", "utf8", "coroutine", NULL,
 };
 
 static const luaL_Reg allowed_libs[] = {
@@ -33,6 +33,7 @@ static const luaL_Reg allowed_libs[] = {
 	{LUA_STRLIBNAME, luaopen_string},
 	{LUA_MATHLIBNAME, luaopen_math},
 	{LUA_UTF8LIBNAME, luaopen_utf8},
+	{LUA_COLIBNAME, luaopen_coroutine},
 	{NULL, NULL},
 };
 
@@ -75,18 +76,25 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 			sb->line_hook(sb->line_ud, L, ar);
 		return;
 	}
-	sb->count += HOOK_EVERY;
+	/* Every coroutine has its own hook, copied from the thread that created it. */
+	int every = lua_gethookcount(L);
+	sb->count += (uint64_t)every;
 	if (sb->tripped == SANDBOX_RUNNING) {
 		if (sb->count > sb->budget)
 			sb->tripped = SANDBOX_INSTRUCTIONS;
 		else if (past_deadline(sb))
 			sb->tripped = SANDBOX_TIMEOUT;
-		else
+		else {
+			if (every != HOOK_EVERY) /* a coroutine created after an earlier trip */
+				lua_sethook(L, budget_hook, lua_gethookmask(L), HOOK_EVERY);
 			return;
-		/* From now on raise at every instruction: an error caught by a pcall or xpcall
-		 * inside the policy is raised again at the next instruction of its caller. */
-		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+		}
 	}
+	/* From now on raise at every instruction of this thread: an error caught by a pcall,
+	 * an xpcall or a coroutine.resume is raised again at the next instruction of its caller;
+	 * other threads raise at their next count event. */
+	if (every != 1)
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	const char *what = sb->tripped == SANDBOX_TIMEOUT ? "time limit exceeded"
 	                                                  : "instruction budget exceeded";
 	if (lua_getstack(L, 0, ar) && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)

@@ -25,6 +25,10 @@ LUA
 policy loop 'while true do end'
 policy pcall_loop 'for i = 1, 100 do pcall(function() while true do end end) end'
 policy coroutine_loop 'local co = coroutine.wrap(function() while true do end end) co()'
+policy coroutine_pcall 'for i = 1, 100 do local co = coroutine.create(function() while true do end end) pcall(coroutine.resume, co) end'
+policy coroutine_swallow 'for i = 1, 1e9 do local ok = coroutine.resume(coroutine.create(function() while true do end end)) end return {message = "swallowed"}'
+policy coroutine_yield 'local co = coroutine.wrap(function() while true do coroutine.yield() end end) while true do pcall(co) end'
+policy coroutine_close 'local co = coroutine.create(function() coroutine.yield(1) end) coroutine.resume(co) assert(coroutine.close(co)) assert(coroutine.isyieldable() == false) while true do end'
 policy rep_bomb 'return {message = string.rep("x", 1 << 40)}'
 policy concat_bomb 'local s = "x" for i = 1, 64 do s = s .. s end'
 policy table_bomb 'local t = {} for i = 1, 1e12 do t[i] = {i, i, i, i} end'
@@ -39,7 +43,11 @@ policy good 'if r.type == "Deployment" then return {message = "good policy still
 declare -A expect=(
 	[loop]="time limit exceeded|instruction"
 	[pcall_loop]="time limit exceeded|instruction"
-	[coroutine_loop]="global 'coroutine'"
+	[coroutine_loop]="time limit exceeded|instruction"
+	[coroutine_pcall]="time limit exceeded|instruction"
+	[coroutine_swallow]="time limit exceeded|instruction"
+	[coroutine_yield]="time limit exceeded|instruction"
+	[coroutine_close]="time limit exceeded|instruction"
 	[rep_bomb]="string too large|not enough memory|memory"
 	[concat_bomb]="not enough memory|memory|string length overflow"
 	[table_bomb]="not enough memory|memory|time limit exceeded|instruction"
@@ -61,6 +69,7 @@ for name in "${!expect[@]}"; do
 	echo "$line" | grep -qE -- "${expect[$name]}" || fail "$name: unexpected error: $line"
 done
 grep -qi 'sanitizer\|runtime error' err && fail "sanitizer report: $(grep -i -m3 'sanitizer\|runtime error' err)"
+grep -q "swallowed" out && fail "coroutine.resume swallowed the budget error"
 grep -q "/etc/passwd" out && fail "require traversal leaked a file"
 echo "hostile policies: $fails failures"
 [ "$fails" = 0 ]

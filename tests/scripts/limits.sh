@@ -44,5 +44,26 @@ expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limi
 	"$tmp/deep.json"
 expect 2 "invalid value 'lots' for '--limit'" --limit lua-memory=lots "$tmp/deep.json"
 
+# A finding message is kept up to 4096 bytes, cut at a UTF-8 character boundary: 4095 bytes
+# of "x" then a 2-byte character that would straddle the cap.
+mkdir -p "$tmp/pol/m"
+cat >"$tmp/pol/m/long.lua" <<'LUA'
+return {
+  title = "long message", severity = "low", description = "a very long finding message",
+  check = function(r) return {message = string.rep("x", 4095) .. string.rep("\u{e9}", 100)} end,
+}
+LUA
+"$bin" check --no-config --no-builtin --policy "$tmp/pol" --fail-on never --format json \
+	"$src/examples/kubernetes/ai-client.yaml" >"$tmp/long.json" 2>"$tmp/err" ||
+	fail "long message: exit $? ($(head -c 300 "$tmp/err"))"
+python3 - "$tmp/long.json" <<'PY' || fail "long message not truncated as documented"
+import json, sys
+msgs = [f["message"] for f in json.load(open(sys.argv[1]))["findings"]]
+assert msgs, "no findings"
+want = "x" * 4095 + "\u2026 (truncated, 4295 bytes)"
+for m in msgs:
+    assert m == want, repr(m[4090:])
+PY
+
 [ $failed = 0 ] && echo "limits: all cases passed"
 exit $failed
