@@ -99,6 +99,10 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
  * be NULL: only the limits that apply there are set); false with usage errors in d. */
 bool setup_limits(const struct setup_options *o, struct load_options *lo,
                   struct engine_options *eo, struct diags *d);
+/* Applies the limits mapping of the config (before the --limit flags, which win); errors at
+ * the config's file:line:column, an unknown name with a did-you-mean. */
+bool setup_config_limits(struct config *cfg, struct load_options *lo, struct engine_options *eo,
+                         struct diags *d);
 /* Parses --policy-timeout; false with a usage error in d when it is not a positive number. */
 bool setup_timeout(const char *text, double *out, struct diags *d);
 /* Parses a size such as 1048576, 512K, 64M, 2G. */

@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "load/doc.h"
 #include "load/text.h"
+#include "util/strdist.h"
+#include "util/xalloc.h"
 
 enum limit_kind { LIMIT_SIZE, LIMIT_COUNT };
 
@@ -88,6 +92,52 @@ static const struct limit_entry *find_limit(const char *name, size_t len)
 	return NULL;
 }
 
+/* A usage error at the option (file NULL) or at file:line:column of the config. */
+struct limit_site {
+	const char *file;
+	unsigned line, column;
+	const char *shown; /* "--limit depth=3" or "limits: depth" */
+};
+
+static const char *const limit_names =
+	"file-size, depth, alias-nodes, documents, lua-memory, instructions, findings";
+
+/* Parses value for limit l and applies it; false with a usage error at site. */
+static bool apply_value(const struct limit_entry *l, const char *value,
+                        const struct limit_site *at, struct load_options *lo,
+                        struct engine_options *eo, struct diags *d)
+{
+	size_t size = 0;
+	uint64_t v = 0;
+	if (l->kind == LIMIT_SIZE) {
+		if (!at->file) {
+			if (!setup_size(value, &size, d, "limit"))
+				return false;
+		} else if (!setup_size(value, &size, NULL, "limit")) {
+			diags_add(d, DIAG_USAGE, at->file, at->line, at->column, NULL,
+			          "invalid value '%s' for '%s' (a size: K, M, G suffixes)", value, at->shown);
+			return false;
+		}
+		v = size;
+	} else {
+		char *end = NULL;
+		errno = 0;
+		v = value[0] >= '0' && value[0] <= '9' ? strtoull(value, &end, 10) : 0;
+		if (!end || *end || errno || v == 0) {
+			diags_add(d, DIAG_USAGE, at->file, at->line, at->column, NULL,
+			          "invalid '%s': %s takes a positive whole number", at->shown, l->name);
+			return false;
+		}
+	}
+	if (v > l->max) {
+		diags_add(d, DIAG_USAGE, at->file, at->line, at->column, NULL, "invalid '%s': at most %llu",
+		          at->shown, (unsigned long long)l->max);
+		return false;
+	}
+	l->apply(v, lo, eo);
+	return true;
+}
+
 /* Parses one NAME=VALUE; false with a usage error naming the limits when it is wrong. */
 static bool parse_one(const char *arg, struct load_options *lo, struct engine_options *eo,
                       struct diags *d)
@@ -96,33 +146,15 @@ static bool parse_one(const char *arg, struct load_options *lo, struct engine_op
 	const struct limit_entry *l = eq ? find_limit(arg, (size_t)(eq - arg)) : NULL;
 	if (!l) {
 		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
-		          "invalid '--limit %s': expected NAME=VALUE with NAME one of file-size, "
-		          "depth, alias-nodes, documents, lua-memory, instructions, findings", arg);
+		          "invalid '--limit %s': expected NAME=VALUE with NAME one of %s", arg,
+		          limit_names);
 		return false;
 	}
-	size_t size = 0;
-	uint64_t v = 0;
-	if (l->kind == LIMIT_SIZE) {
-		if (!setup_size(eq + 1, &size, d, "limit"))
-			return false;
-		v = size;
-	} else {
-		char *end = NULL;
-		errno = 0;
-		v = eq[1] >= '0' && eq[1] <= '9' ? strtoull(eq + 1, &end, 10) : 0;
-		if (!end || *end || errno || v == 0) {
-			diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
-			          "invalid '--limit %s': %s takes a positive whole number", arg, l->name);
-			return false;
-		}
-	}
-	if (v > l->max) {
-		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL, "invalid '--limit %s': at most %llu", arg,
-		          (unsigned long long)l->max);
-		return false;
-	}
-	l->apply(v, lo, eo);
-	return true;
+	char *shown = xasprintf("--limit %s", arg);
+	struct limit_site at = {NULL, 0, 0, shown};
+	bool ok = apply_value(l, eq + 1, &at, lo, eo, d);
+	free(shown);
+	return ok;
 }
 
 bool setup_limits(const struct setup_options *o, struct load_options *lo,
@@ -131,5 +163,74 @@ bool setup_limits(const struct setup_options *o, struct load_options *lo,
 	bool ok = true;
 	for (size_t i = 0; i < o->limits.n; i++)
 		ok = parse_one(o->limits.v[i], lo, eo, d) && ok;
+	return ok;
+}
+
+/* "unknown limit 'lua-memroy' (did you mean 'lua-memory'?)", or the list of names. */
+static void unknown_limit(const char *name, const struct limit_site *at, struct diags *d)
+{
+	const char *best = NULL;
+	size_t best_dist = 3;
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		size_t dist = strdist(name, limits[i].name);
+		if (dist < best_dist) {
+			best_dist = dist;
+			best = limits[i].name;
+		}
+	}
+	if (best)
+		diags_add(d, DIAG_USAGE, at->file, at->line, at->column, NULL,
+		          "unknown limit '%s' (did you mean '%s'?)", name, best);
+	else
+		diags_add(d, DIAG_USAGE, at->file, at->line, at->column, NULL,
+		          "unknown limit '%s' (expected %s)", name, limit_names);
+}
+
+/* The text of a scalar limit value (a string or a whole number), or NULL. */
+static char *scalar_text(const struct doc *doc, uint32_t v)
+{
+	int64_t n;
+	if (doc_type(doc, v) == DOC_STRING)
+		return doc_strdup(doc, v, NULL);
+	if (doc_int(doc, v, &n))
+		return xasprintf("%lld", (long long)n);
+	return NULL;
+}
+
+static bool config_one(struct config *cfg, uint32_t k, struct load_options *lo,
+                       struct engine_options *eo, struct diags *d)
+{
+	struct doc *doc = &cfg->doc;
+	char *name = doc_strdup(doc, k, NULL);
+	char *value = scalar_text(doc, k + 1);
+	struct limit_site at = {cfg->path, 0, 0, NULL};
+	const struct limit_entry *l = find_limit(name, strlen(name));
+	doc_position(doc, doc_node(doc, l && value ? k + 1 : k)->pos, &at.line, &at.column);
+	char *shown = xasprintf("limits: %s", name);
+	at.shown = shown;
+	bool ok = false;
+	if (!l)
+		unknown_limit(name, &at, d);
+	else if (!value)
+		diags_add(d, DIAG_USAGE, at.file, at.line, at.column, NULL,
+		          "'%s' must be a number or a size", shown);
+	else
+		ok = apply_value(l, value, &at, lo, eo, d);
+	free(shown);
+	free(value);
+	free(name);
+	return ok;
+}
+
+bool setup_config_limits(struct config *cfg, struct load_options *lo, struct engine_options *eo,
+                         struct diags *d)
+{
+	if (!cfg->path || cfg->limits == DOC_NONE)
+		return true;
+	bool ok = true;
+	const struct doc *doc = &cfg->doc;
+	for (uint32_t k = doc_first(doc, cfg->limits); k != DOC_NONE;
+	     k = doc_next(doc, cfg->limits, k + 1))
+		ok = config_one(cfg, k, lo, eo, d) && ok;
 	return ok;
 }

@@ -118,9 +118,9 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	struct engine_options eo = {0};
 	if (o->policy_timeout && !setup_timeout(o->policy_timeout, &eo.timeout, d))
 		return false;
-	if (!setup_limits(o, NULL, &eo, d))
-		return false;
 	if (!setup_config(o, cfg, d))
+		return false;
+	if (!setup_config_limits(cfg, NULL, &eo, d) || !setup_limits(o, NULL, &eo, d))
 		return false;
 	if (o->profile && !config_use_profile(cfg, o->profile, d))
 		return false;
@@ -163,9 +163,10 @@ bool setup_size(const char *text, size_t *out, struct diags *d, const char *opti
 			return true;
 		}
 	}
-	diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
-	          "invalid value '%s' for '--%s': expected a size such as 1048576, 512K, 64M, 2G",
-	          text, option);
+	if (d)
+		diags_add(d, DIAG_USAGE, NULL, 0, 0, NULL,
+		          "invalid value '%s' for '--%s': expected a size such as 1048576, 512K, 64M, 2G",
+		          text, option);
 	return false;
 }
 

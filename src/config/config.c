@@ -442,6 +442,13 @@ static void load_profiles(struct loader *ld, uint32_t key, uint32_t value)
 	}
 }
 
+static void load_limits(struct loader *ld, uint32_t key, uint32_t value)
+{
+	(void)key;
+	if (want_mapping(ld, value, "limits") && doc_type(&ld->c->doc, value) == DOC_OBJECT)
+		ld->c->limits = value;
+}
+
 static const struct key_entry top_keys[] = {
 	{"fail_on", load_fail_on},
 	{"policy_paths", load_policy_paths},
@@ -450,6 +457,7 @@ static const struct key_entry top_keys[] = {
 	{"waivers", load_waivers},
 	{"baseline", load_baseline},
 	{"profiles", load_profiles},
+	{"limits", load_limits},
 	{NULL, NULL},
 };
 
@@ -459,7 +467,7 @@ void config_init(struct config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->fail_on = -1;
-	c->params = c->waivers = c->root = DOC_NONE;
+	c->params = c->waivers = c->root = c->limits = DOC_NONE;
 }
 
 /* Reads and parses the file into c->doc; false with a diagnostic when it cannot. */

@@ -48,6 +48,8 @@ struct config {
 	struct config_profile *profiles;
 	size_t nprofiles;
 	const struct config_profile *profile; /* the one selected (config_use_profile), or NULL */
+	uint32_t limits;         /* the limits mapping (NAME: VALUE as --limit takes), or DOC_NONE;
+	                            the names and values are checked where they are applied */
 };
 
 #define CONFIG_MAX_SIZE ((size_t)16 << 20) /* a larger config file is refused */

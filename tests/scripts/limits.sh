@@ -44,6 +44,28 @@ expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limi
 	"$tmp/deep.json"
 expect 2 "invalid value 'lots' for '--limit'" --limit lua-memory=lots "$tmp/deep.json"
 
+# The same limits from the config file's limits mapping; a flag wins over the config.
+mkdir -p "$tmp/cfg"
+cp "$tmp/big.json" "$tmp/cfg/big.json"
+# cfgrun RC PATTERN CONFIG ARGS...: runs moongate check in $tmp/cfg with CONFIG as its config.
+cfgrun() {
+	local rc=$1 pattern=$2
+	printf '%b' "$3" >"$tmp/cfg/.moongate.yaml"
+	shift 3
+	(cd "$tmp/cfg" && "$bin" check --color never --no-builtin "$@" >"$tmp/out" 2>"$tmp/err")
+	local got=$?
+	[ "$got" = "$rc" ] || fail "config $*: exit $got, expected $rc ($(head -c 300 "$tmp/err"))"
+	grep -qE -- "$pattern" "$tmp/err" "$tmp/out" || fail "config $*: no '$pattern' in: $(head -c 300 "$tmp/err")"
+}
+cfgrun 2 "big.json: file is .*over the 2 KB limit" 'limits:\n  file-size: 2K\n' big.json
+cfgrun 0 "no findings" 'limits:\n  file-size: 2K\n' --limit file-size=1M big.json
+cfgrun 0 "no findings" 'limits: { file-size: 1M, depth: 4 }\n' big.json
+cfgrun 2 "\.moongate\.yaml:2:3: unknown limit 'lua-memroy' \(did you mean 'lua-memory'\?\)" \
+	'limits:\n  lua-memroy: 200K\n' big.json
+cfgrun 2 "\.moongate\.yaml:1:24: invalid 'limits: instructions': instructions takes a positive" \
+	'limits: {instructions: lots}\n' big.json
+cfgrun 2 "\.moongate\.yaml:1:9: 'limits' must be a mapping" 'limits: [1]\n' big.json
+
 # A finding message is kept up to 4096 bytes, cut at a UTF-8 character boundary: 4095 bytes
 # of "x" then a 2-byte character that would straddle the cap.
 mkdir -p "$tmp/pol/m"

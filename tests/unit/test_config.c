@@ -162,7 +162,7 @@ static void test_errors(void **state)
 		{"policies:\n  a/b:\n    enable: false\n",
 		 "3:5: unknown key 'enable' (did you mean 'enabled'?)"},
 		{"color: blue\n", "1:1: unknown key 'color' (expected fail_on, policy_paths, params, "
-		                  "policies, waivers, baseline, profiles)"},
+		                  "policies, waivers, baseline, profiles, limits)"},
 		{"fail_on: mediumm\n",
 		 "1:10: invalid fail_on 'mediumm' (expected info, low, medium, high, critical or "
 		 "never)"},
@@ -197,6 +197,8 @@ static void test_errors(void **state)
 		 "2:28: unknown key 'until' (expected policy, resource, file, reason, owner, ticket, "
 		 "expires)"},
 		{"baseline: 1\n", "1:11: 'baseline' must be a string, not an integer"},
+		{"limits: [1]\n", "1:9: 'limits' must be a mapping, not a list"},
+		{"limits: {a: 1}\nlimits: {b: 2}\n", "2:1: duplicate key 'limits'"},
 		{"- fail_on\n", "1:1: a config file must be a mapping, not a list"},
 		{"fail_on: low\n---\nx: 1\n", "3:1: a config file holds one document"},
 		{"fail_on: [low\n", "2:1: did not find expected ',' or ']' while parsing a flow "
@@ -215,6 +217,29 @@ static void test_errors(void **state)
 		config_free(&c);
 		diags_free(&d);
 	}
+}
+
+/* The limits mapping is kept for the CLI to check and apply; none leaves it DOC_NONE. */
+static void test_limits(void **state)
+{
+	(void)state;
+	struct config c;
+	struct diags d = DIAGS_INIT;
+	assert_true(load_text("limits:\n  file-size: 200M\n  depth: 64\n", &c, &d));
+	assert_int_equal(d.n, 0);
+	assert_int_not_equal(c.limits, DOC_NONE);
+	assert_int_equal(doc_type(&c.doc, c.limits), DOC_OBJECT);
+	uint32_t v = doc_get(&c.doc, c.limits, "file-size");
+	assert_int_not_equal(v, DOC_NONE);
+	assert_true(doc_streq(&c.doc, v, "200M"));
+	int64_t n = 0;
+	assert_true(doc_int(&c.doc, doc_get(&c.doc, c.limits, "depth"), &n));
+	assert_int_equal(n, 64);
+	config_free(&c);
+	assert_true(load_text("fail_on: high\n", &c, &d));
+	assert_int_equal(c.limits, DOC_NONE);
+	config_free(&c);
+	diags_free(&d);
 }
 
 static void test_all_errors_reported(void **state)
@@ -373,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_empty_files),
 		cmocka_unit_test(test_fail_on_values),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_find),
