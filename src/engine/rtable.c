@@ -84,6 +84,19 @@ static void push_docref(lua_State *L, struct run *run, size_t k)
 	lua_remove(L, -2);
 }
 
+/* Builds r.actions into the table at 1 and pushes it; most policies never read it. */
+static int resource_actions(lua_State *L, struct run *run)
+{
+	size_t i = rtable_index(L, run, 1);
+	if (i == SIZE_MAX)
+		return 0;
+	push_actions(L, run->m->resources[i].actions);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 /* __index of resource tables: builds a lazy field and stores it in the table. */
 static int resource_index(lua_State *L)
 {
@@ -91,6 +104,8 @@ static int resource_index(lua_State *L)
 	const char *key = lua_tostring(L, 2);
 	if (!run || !key || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
+	if (strcmp(key, "actions") == 0)
+		return resource_actions(L, run);
 	for (size_t f = 0; f < sizeof lazy_fields / sizeof lazy_fields[0]; f++) {
 		if (strcmp(key, lazy_fields[f].name) != 0)
 			continue;
@@ -142,7 +157,7 @@ void rtable_begin(lua_State *L, struct run *run)
 {
 	push_weak_table(L, "v");
 	run->ref_rcache = luaL_ref(L, LUA_REGISTRYINDEX);
-	push_weak_table(L, "k");
+	push_weak_table(L, "kv"); /* values are integers: all-weak, not an ephemeron table */
 	run->ref_rindex = luaL_ref(L, LUA_REGISTRYINDEX);
 	push_locked_metatable(L, resource_index);
 	run->ref_rmeta = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -177,10 +192,14 @@ void rtable_end(lua_State *L, struct run *run)
 	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
 }
 
+/* Hash slots of a resource table: 12 strings, line, column, then actions and values when
+ * read (a power of two, so the usual fields never rehash). */
+#define RESOURCE_FIELDS 16
+
 static void build_resource(lua_State *L, struct run *run, size_t i)
 {
 	const struct model_resource *r = &run->m->resources[i];
-	lua_createtable(L, 0, 20);
+	lua_createtable(L, 0, RESOURCE_FIELDS);
 	set_string(L, "address", r->address);
 	set_string(L, "type", r->type);
 	set_string(L, "name", r->name);
@@ -199,8 +218,6 @@ static void build_resource(lua_State *L, struct run *run, size_t i)
 		set_integer(L, "line", line);
 		set_integer(L, "column", column);
 	}
-	push_actions(L, r->actions);
-	lua_setfield(L, -2, "actions");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rmeta);
 	lua_setmetatable(L, -2);
 }

@@ -129,6 +129,42 @@ static int cmp_pos(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/* Characters (UTF-8 lead and ASCII bytes) among the n bytes at s, a word at a time: a
+ * continuation byte has bit 7 set and bit 6 clear. */
+static size_t count_chars(const char *s, size_t n)
+{
+	const uint64_t high = 0x8080808080808080u;
+	size_t cont = 0, k = 0;
+	for (; k + 8 <= n; k += 8) {
+		uint64_t x;
+		memcpy(&x, s + k, 8);
+		cont += (size_t)__builtin_popcountll(x & ~(x << 1) & high);
+	}
+	for (; k < n; k++)
+		cont += ((unsigned char)s[k] & 0xC0) == 0x80;
+	return n - cont;
+}
+
+/* Moves the position (*line, *col) at byte from to byte to: newlines found with memchr,
+ * the column counted only from the last of them. */
+static void advance(const char *data, size_t from, size_t to, unsigned *line, unsigned *col)
+{
+	const char *p = data + from, *end = data + to, *last = NULL;
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		++*line;
+		last = nl;
+		p = nl + 1;
+	}
+	if (last) {
+		*col = 1 + (unsigned)count_chars(last + 1, (size_t)(end - last - 1));
+		return;
+	}
+	*col += (unsigned)count_chars(data + from, to - from);
+}
+
 /* Positions of every resource of input k, in one forward scan of its source. */
 static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
 {
@@ -148,14 +184,9 @@ static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
 	size_t at = 0;
 	for (size_t j = 0; j < n; j++) {
 		size_t target = tmp[j].pos < doc->src.len ? tmp[j].pos : doc->src.len;
-		for (; at < target; at++) {
-			unsigned char c = (unsigned char)doc->src.data[at];
-			if (c == '\n') {
-				line++;
-				col = 1;
-			} else if ((c & 0xC0) != 0x80) {
-				col++;
-			}
+		if (target > at) {
+			advance(doc->src.data, at, target, &line, &col);
+			at = target;
 		}
 		run->line[tmp[j].index] = line;
 		run->column[tmp[j].index] = col;
