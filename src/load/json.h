@@ -16,8 +16,12 @@ struct json_error {
 };
 
 struct json_options {
-	unsigned max_depth; /* nesting limit; 0 means the default (512) */
+	unsigned max_depth;  /* nesting limit; 0 means the default (512) */
+	uint32_t max_string; /* bytes of one string or key, as written between the quotes;
+	                        0 means the default (JSON_DEFAULT_MAX_STRING) */
 };
+
+#define JSON_DEFAULT_MAX_STRING (64u << 20) /* 64 MiB */
 
 /* Parses doc->src.data[0, doc->src.len) into doc (one root). On failure returns false, fills
  * err, and leaves doc with no roots. opts may be NULL. */

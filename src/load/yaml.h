@@ -20,7 +20,11 @@ struct yaml_options {
 	unsigned max_depth;       /* nesting limit; 0 means the default (512) */
 	uint32_t max_alias_nodes; /* nodes that alias expansion may add; 0 means the default */
 	uint32_t max_documents;   /* 0 means the default */
+	uint32_t max_string;      /* bytes of one scalar or key after unescaping; 0 means the
+	                             default (YAML_DEFAULT_MAX_STRING) */
 };
+
+#define YAML_DEFAULT_MAX_STRING (64u << 20) /* 64 MiB */
 
 /* Parses doc->src.data into doc (one root per document). On failure returns false and fills
  * err; documents before the error are kept. opts may be NULL. */

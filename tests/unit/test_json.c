@@ -23,7 +23,7 @@ static bool parse_n(struct doc *d, const char *s, size_t n, unsigned max_depth,
 	memcpy(d->src.data, s, n);
 	d->src.data[n] = '\0';
 	d->src.len = n;
-	struct json_options opts = {max_depth};
+	struct json_options opts = {.max_depth = max_depth};
 	memset(err, 0, sizeof *err);
 	return json_parse(d, &opts, err);
 }

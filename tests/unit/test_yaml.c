@@ -309,7 +309,7 @@ static void test_alias_bomb(void **state)
 	 * the eighth *e passes the default budget of a million */
 	expect_error(bomb, NULL, "alias '*e' exceeds the limit of 1000000 nodes", 6, 36);
 	/* 11 nodes per *a: the fifth passes 50 */
-	struct yaml_options small = {0, 50, 0};
+	struct yaml_options small = {.max_alias_nodes = 50};
 	expect_error(bomb, &small, "alias '*a' exceeds the limit of 50 nodes", 2, 24);
 }
 
@@ -356,11 +356,11 @@ static void test_limits(void **state)
 	for (int i = 0; i < 600; i++)
 		buf_addc(&b, '[');
 	expect_error(buf_str(&b), NULL, "nesting deeper than 512 levels", 1, 513);
-	struct yaml_options depth = {3, 0, 0};
+	struct yaml_options depth = {.max_depth = 3};
 	expect_error("a:\n  b:\n    c:\n      d: 1\n", &depth, "nesting deeper than 3 levels", 4,
 	             7);
 	expect_dump("a:\n  b:\n    c: 1\n", "{\"a\":{\"b\":{\"c\":1}}}");
-	struct yaml_options docs = {0, 0, 2};
+	struct yaml_options docs = {.max_documents = 2};
 	expect_error("a\n---\nb\n---\nc\n", &docs, "more than 2 documents", 4, 1);
 	buf_free(&b);
 }
