@@ -36,7 +36,11 @@ static void github_escape(struct buf *b, const char *s, bool property)
 			else
 				buf_addc(b, ',');
 			break;
-		default: buf_addc(b, *s);
+		default:
+			if ((unsigned char)*s < 0x20 || *s == 0x7f) /* ESC and the like stay inert */
+				buf_addf(b, "\\x%02x", (unsigned char)*s);
+			else
+				buf_addc(b, *s);
 		}
 	}
 }

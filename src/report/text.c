@@ -6,6 +6,7 @@
  */
 #include "report/text.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define ANSI_RESET "\033[0m"
@@ -20,17 +21,48 @@ static const char *const severity_colors[SEV_COUNT] = {
 	"\033[1;35m", /* critical: bold magenta */
 };
 
+/* Length of the well-formed UTF-8 character at p (1 to 4) with its code point in *cp, or 0
+ * when the bytes there are not one (overlong, surrogate, truncated, beyond U+10FFFF). */
+static size_t utf8_char(const unsigned char *p, uint32_t *cp)
+{
+	size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+	if (n == 0 || p[0] > 0xF4)
+		return 0;
+	uint32_t c = p[0] & (0x7Fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3Fu);
+	}
+	static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < least[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 void report_text_add_safe(struct buf *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t cp = 0;
+		size_t n;
 		if (*p == '\n')
 			buf_adds(out, "\\n");
 		else if (*p == '\t')
 			buf_adds(out, "\\t");
 		else if (*p < 0x20 || *p == 0x7f)
 			buf_addf(out, "\\x%02x", *p);
-		else
+		else if (*p < 0x80)
 			buf_addc(out, (char)*p);
+		else if ((n = utf8_char(p, &cp)) == 0)
+			buf_addf(out, "\\x%02x", *p); /* a byte of invalid UTF-8 */
+		else if (cp <= 0x9F || cp == 0x2028 || cp == 0x2029) {
+			buf_addf(out, "\\u%04x", (unsigned)cp); /* C1 controls, line separators */
+			p += n - 1;
+		} else {
+			buf_add(out, (const char *)p, n);
+			p += n - 1;
+		}
 	}
 }
 

@@ -8,8 +8,9 @@
 #include "report/report.h"
 
 void report_text_write(const struct report_ctx *ctx, struct buf *out);
-/* Appends s with control characters made visible (\n, \t, \x1b): a line stays one line,
- * and text from inputs or policies cannot drive the terminal. */
+/* Appends s with control characters made visible (\n, \t, \x1b), C1 controls and the
+ * U+2028/U+2029 separators as \u0085 and \u2028, and each byte of invalid UTF-8 as \xff: a
+ * line stays one line, and text from inputs or policies cannot drive the terminal. */
 void report_text_add_safe(struct buf *out, const char *s);
 
 #endif

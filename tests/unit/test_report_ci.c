@@ -180,7 +180,7 @@ static void test_github_escaping(void **state)
 	char *out = render(github_at_repo, &r.ctx);
 	assert_string_equal(out, "::warning file=dir%2Ca%3Ab/plan file.json,line=2,col=3,"
 	                         "title=acme/odd (medium)::res|name`x: 50%25 <b>&\"q\" 'a'</b> | "
-	                         "pipe%0D%0Aline2 \x01 bad\xff utf8 \xc3\xa9%0Aremediation: use "
+	                         "pipe%0D%0Aline2 \\x01 bad\xff utf8 \xc3\xa9%0Aremediation: use "
 	                         "*this* [link](x) & <that>\n");
 	free(out);
 	run_free(&r);
