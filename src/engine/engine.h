@@ -33,6 +33,9 @@ struct engine_options {
 	double timeout;                 /* wall seconds per policy (--policy-timeout); 0: 10 s */
 	size_t max_findings;            /* per policy per run; 0: ENGINE_DEFAULT_MAX_FINDINGS. A
 	                                   policy reporting more fails (its first ones are kept) */
+	uint32_t regex_match;           /* PCRE2 steps per match; 0: MOD_REGEX_MATCH_LIMIT */
+	uint32_t regex_depth;           /* PCRE2 backtracking depth; 0: MOD_REGEX_DEPTH_LIMIT */
+	uint32_t regex_heap_kib;        /* PCRE2 heap per match in KiB; 0: MOD_REGEX_HEAP_LIMIT */
 	const struct config *config;    /* params and per-policy settings, or NULL */
 	/* Coverage (moongate test): called on every new line of Lua run, loading included. */
 	void (*line_hook)(void *ud, struct lua_State *L, struct lua_Debug *ar);

@@ -13,6 +13,7 @@
 
 #include <lauxlib.h>
 
+#include "engine/sandbox.h"
 #include "util/xalloc.h"
 
 struct rx_entry {
@@ -29,6 +30,7 @@ struct rx_cache {
 	size_t nbuckets, count;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
+	uint32_t match, depth, heap; /* the limits set on mctx */
 };
 
 static uint64_t hash_bytes(const char *s, size_t len)
@@ -119,10 +121,25 @@ static struct rx_entry *regex_get(lua_State *L, int arg)
 	return e;
 }
 
+/* Sets the sandbox's PCRE2 limits (or the defaults) on the match context when they changed. */
+static void apply_limits(struct rx_cache *c, const struct sandbox *sb)
+{
+	uint32_t match = sb->regex_match ? sb->regex_match : MOD_REGEX_MATCH_LIMIT;
+	uint32_t depth = sb->regex_depth ? sb->regex_depth : MOD_REGEX_DEPTH_LIMIT;
+	uint32_t heap = sb->regex_heap_kib ? sb->regex_heap_kib : MOD_REGEX_HEAP_LIMIT;
+	if (match != c->match)
+		pcre2_set_match_limit(c->mctx, c->match = match);
+	if (depth != c->depth)
+		pcre2_set_depth_limit(c->mctx, c->depth = depth);
+	if (heap != c->heap)
+		pcre2_set_heap_limit(c->mctx, c->heap = heap);
+}
+
 /* Runs the match; returns true on a match, false on none, raises on limits and errors. */
 static bool regex_exec(lua_State *L, struct rx_entry *e, const char *s, size_t len, size_t start)
 {
 	struct rx_cache *c = lua_touserdata(L, lua_upvalueindex(1));
+	apply_limits(c, sandbox_from(L));
 	int rc = pcre2_match(e->code, (PCRE2_SPTR)s, len, start, 0, e->md, c->mctx);
 	if (rc >= 0)
 		return true;
@@ -216,9 +233,7 @@ void mod_regex_push(lua_State *L)
 	c->nbuckets = 256;
 	c->buckets = xcalloc(c->nbuckets, sizeof *c->buckets);
 	c->mctx = pcre2_match_context_create(NULL);
-	pcre2_set_match_limit(c->mctx, MOD_REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(c->mctx, MOD_REGEX_DEPTH_LIMIT);
-	pcre2_set_heap_limit(c->mctx, MOD_REGEX_HEAP_LIMIT);
+	apply_limits(c, sandbox_from(L));
 	c->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	if (c->jit_stack)
 		pcre2_jit_stack_assign(c->mctx, NULL, c->jit_stack);

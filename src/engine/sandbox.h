@@ -30,6 +30,8 @@ struct sandbox {
 	struct timespec deadline;
 	enum sandbox_trip tripped;
 	void *host;             /* the engine that owns the sandbox, for C callbacks */
+	/* PCRE2 limits of moongate.regex (steps, depth, heap in KiB); 0: the MOD_REGEX_* default */
+	uint32_t regex_match, regex_depth, regex_heap_kib;
 	/* Called on every new line of Lua code run while set (coverage); NULL: no line hook. */
 	void (*line_hook)(void *ud, lua_State *L, lua_Debug *ar);
 	void *line_ud;

@@ -220,12 +220,36 @@ static void test_lua_modules(void **state)
 	sandbox_close(&sb);
 }
 
+/* The sandbox's PCRE2 limits replace the defaults for the next match, and 0 restores them. */
+static void test_regex_limits(void **state)
+{
+	(void)state;
+	struct sandbox sb;
+	struct sandbox_error err;
+	assert_true(sandbox_open(&sb, (size_t)256 << 20, NULL, &err));
+	const char *chunk = "return tostring(moongate.regex.test(string.rep('a', 14) .. '!', '^(a+)+$'))";
+	char *got = eval(&sb, chunk);
+	assert_string_equal(got, "false"); /* within the default match limit */
+	free(got);
+	sb.regex_match = 1000;
+	got = eval(&sb, chunk);
+	if (!strstr(got, "regex match limit exceeded"))
+		fail_msg("match limit 1000: got '%s'", got);
+	free(got);
+	sb.regex_match = 0;
+	got = eval(&sb, chunk);
+	assert_string_equal(got, "false");
+	free(got);
+	sandbox_close(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_lua_modules),
+		cmocka_unit_test(test_regex_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
