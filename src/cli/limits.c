@@ -52,6 +52,13 @@ static void set_documents(uint64_t v, struct load_options *lo, struct engine_opt
 		lo->yaml.max_documents = (uint32_t)v;
 }
 
+static void set_string_length(uint64_t v, struct load_options *lo, struct engine_options *eo)
+{
+	(void)eo;
+	if (lo)
+		lo->json.max_string = lo->yaml.max_string = (uint32_t)v;
+}
+
 static void set_lua_memory(uint64_t v, struct load_options *lo, struct engine_options *eo)
 {
 	(void)lo;
@@ -78,6 +85,7 @@ static const struct limit_entry limits[] = {
 	{"depth", LIMIT_COUNT, 100000, "512", set_depth},
 	{"alias-nodes", LIMIT_COUNT, UINT32_MAX, "1000000 (or the file size)", set_alias_nodes},
 	{"documents", LIMIT_COUNT, UINT32_MAX, "100000", set_documents},
+	{"string-length", LIMIT_SIZE, UINT32_MAX, "64M", set_string_length},
 	{"lua-memory", LIMIT_SIZE, SIZE_MAX, "1G", set_lua_memory},
 	{"instructions", LIMIT_COUNT, UINT64_MAX / 2, "1073741824", set_instructions},
 	{"findings", LIMIT_COUNT, SIZE_MAX, "100000", set_findings},
@@ -100,7 +108,8 @@ struct limit_site {
 };
 
 static const char *const limit_names =
-	"file-size, depth, alias-nodes, documents, lua-memory, instructions, findings";
+	"file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, "
+	"findings";
 
 /* Parses value for limit l and applies it; false with a usage error at site. */
 static bool apply_value(const struct limit_entry *l, const char *value,

@@ -39,6 +39,10 @@ expect 3 "more than 1 findings \(raise it with --limit findings=N\)" --limit fin
 	"$src/examples/aws-bedrock"
 # The first findings of a policy that hit the findings limit are still reported.
 grep -q "residency/ai-processing" "$tmp/out" || fail "findings before the limit were lost"
+printf '{"a": "%s"}' "$(head -c 3000 /dev/zero | tr '\0' x)" >"$tmp/long.json"
+expect 2 "long.json:1:7: string of 3000 bytes exceeds the limit of 1024 bytes" \
+	--limit string-length=1K "$tmp/long.json"
+expect 0 "no findings" --limit string-length=3K "$tmp/long.json"
 expect 2 "invalid '--limit depthx=3': expected NAME=VALUE" --limit depthx=3 "$tmp/deep.json"
 expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limit depth=0 \
 	"$tmp/deep.json"
