@@ -163,6 +163,7 @@ void engine_run(struct engine *e, struct model *m, struct findings *out, struct 
 			run_policy(e, &run, &e->policies[i]);
 	}
 	e->run = NULL;
+	rtable_free_run(e->sb.L, &run);
 	run_free(&run);
 }
 

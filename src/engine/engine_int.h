@@ -65,6 +65,9 @@ struct run {
 	int ref_rmeta;           /* metatable of p's resource tables */
 	int ref_model;           /* p's model table, or LUA_NOREF until first use */
 	int ref_docrefs;         /* [input + 1] -> document reference of p's lazy objects */
+	int ref_strings;         /* the string fields of every resource table, made once per run
+	                            and shared by its policies (strings are immutable), or
+	                            LUA_NOREF until first use (rtable.c) */
 };
 
 /* engine.c: runs p alone over run (its budgets armed, its errors reported to run->d). */
@@ -95,6 +98,8 @@ bool run_visible(const struct run *run, size_t i);
 /* rtable.c: Lua views of resources and of the model, for the running policy */
 void rtable_begin(lua_State *L, struct run *run);
 void rtable_end(lua_State *L, struct run *run);
+/* Releases what the run's resource tables shared across policies (after the last one). */
+void rtable_free_run(lua_State *L, struct run *run);
 void rtable_push_resource(lua_State *L, struct run *run, size_t i);
 /* The resource index of the resource table at idx, or SIZE_MAX. */
 size_t rtable_index(lua_State *L, struct run *run, int idx);

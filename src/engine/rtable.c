@@ -196,22 +196,72 @@ void rtable_end(lua_State *L, struct run *run)
  * read (a power of two, so the usual fields never rehash). */
 #define RESOURCE_FIELDS 16
 
-static void build_resource(lua_State *L, struct run *run, size_t i)
+/* The string fields of a resource table, in the order of string_field. */
+static const char *const string_keys[] = {
+	"address", "type", "name", "provider", "cloud", "mode", "module", "region",
+	"region_source", "region_state", "format", "file",
+};
+#define NSTRINGS (sizeof string_keys / sizeof string_keys[0])
+
+static const char *string_field(const struct run *run, size_t i, size_t f)
 {
 	const struct model_resource *r = &run->m->resources[i];
+	const char *const values[NSTRINGS] = {
+		r->address, r->type, r->name, r->provider, r->cloud, r->mode, r->module, r->region,
+		r->region_source, region_states[r->region_state], model_format_name(r->format),
+		model_doc(run->m, r)->src.path,
+	};
+	return values[f];
+}
+
+/* Pushes the run's string array: [f + 1] is key f, [NSTRINGS * (i + 1) + f + 1] the value of
+ * field f of resource i (nil when absent). Made on first use: later policies fetch their
+ * strings with lua_rawgeti instead of hashing them again. */
+static void push_strings(lua_State *L, struct run *run)
+{
+	if (run->ref_strings != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_strings);
+		return;
+	}
+	size_t n = run->m->nresources;
+	lua_createtable(L, (int)(NSTRINGS * (n + 1)), 0);
+	for (size_t f = 0; f < NSTRINGS; f++) {
+		lua_pushstring(L, string_keys[f]);
+		lua_rawseti(L, -2, (lua_Integer)f + 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t f = 0; f < NSTRINGS; f++) {
+			const char *value = string_field(run, i, f);
+			if (!value)
+				continue;
+			lua_pushstring(L, value);
+			lua_rawseti(L, -2, (lua_Integer)(NSTRINGS * (i + 1) + f + 1));
+		}
+	}
+	lua_pushvalue(L, -1);
+	run->ref_strings = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void rtable_free_run(lua_State *L, struct run *run)
+{
+	if (L && run->ref_strings != LUA_NOREF)
+		luaL_unref(L, LUA_REGISTRYINDEX, run->ref_strings);
+	run->ref_strings = LUA_NOREF;
+}
+
+static void build_resource(lua_State *L, struct run *run, size_t i)
+{
+	push_strings(L, run);
+	int strings = lua_gettop(L);
 	lua_createtable(L, 0, RESOURCE_FIELDS);
-	set_string(L, "address", r->address);
-	set_string(L, "type", r->type);
-	set_string(L, "name", r->name);
-	set_string(L, "provider", r->provider);
-	set_string(L, "cloud", r->cloud);
-	set_string(L, "mode", r->mode);
-	set_string(L, "module", r->module);
-	set_string(L, "region", r->region);
-	set_string(L, "region_source", r->region_source);
-	set_string(L, "region_state", region_states[r->region_state]);
-	set_string(L, "format", model_format_name(r->format));
-	set_string(L, "file", model_doc(run->m, r)->src.path);
+	for (size_t f = 0; f < NSTRINGS; f++) {
+		lua_rawgeti(L, strings, (lua_Integer)f + 1);
+		if (lua_rawgeti(L, strings, (lua_Integer)(NSTRINGS * (i + 1) + f + 1)) == LUA_TNIL) {
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_rawset(L, -3); /* stack: strings, t */
+	}
 	unsigned line, column;
 	run_position(run, i, &line, &column);
 	if (line) {
@@ -220,6 +270,7 @@ static void build_resource(lua_State *L, struct run *run, size_t i)
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rmeta);
 	lua_setmetatable(L, -2);
+	lua_remove(L, strings);
 }
 
 void rtable_push_resource(lua_State *L, struct run *run, size_t i)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lauxlib.h>
+
 #include "engine/mod_glob.h"
 #include "util/xalloc.h"
 
@@ -98,6 +100,7 @@ void run_init(struct run *run, struct engine *e, struct model *m, struct finding
 	run->m = m;
 	run->out = out;
 	run->d = d;
+	run->ref_strings = LUA_NOREF;
 	index_types(run);
 	group_types(run);
 	index_addresses(run);

@@ -131,6 +131,30 @@ static void test_values(void **state)
 	fx_rmrf(root);
 }
 
+/* Resource tables share their strings across policies but never their contents: writes by
+ * one policy are not seen by the next, and identity holds within a policy. */
+static void test_isolation(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "a.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) r.type = 'x'; r.name = nil; r.actions[1] = 'zap' end }\n");
+	fx_write(root, "b.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r, ctx) local m = ctx.model\n"
+	         "    return table.concat({ r.type, r.name, r.actions[1], r.region_state, r.file,\n"
+	         "      tostring(m.find(r.address) == r), tostring(m.find(r.address) == m.find(r.address)),\n"
+	         "      tostring(rawget(r, 'actions') ~= nil) }, ',') end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(o.d.n, 0);
+	const struct finding *x = fx_finding(&o.f, "b", "aws_s3_bucket.b");
+	assert_non_null(x);
+	assert_string_equal(x->message, "aws_s3_bucket,b,create,none,plan.json,true,true,true");
+	assert_null(fx_finding(&o.f, "a", "aws_s3_bucket.b"));
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
 static void test_cannot_verify(void **state)
 {
 	(void)state;
@@ -541,6 +565,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_result_forms),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_cannot_verify),
 		cmocka_unit_test(test_types_dispatch),
 		cmocka_unit_test(test_evaluate_model),
