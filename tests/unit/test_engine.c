@@ -259,6 +259,32 @@ static void test_positions(void **state)
 	fx_rmrf(root);
 }
 
+/* Columns count characters, not bytes: a resource after multi-byte text on one line. */
+static void test_positions_utf8(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "pos.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) return r.line .. ':' .. r.column end }\n");
+	struct diags d = {0};
+	struct engine *e = fx_engine(root, NULL, &d);
+	struct model m;
+	model_init(&m);
+	size_t in = fx_input(&m, "one.json", "{\"rc\": [{\"address\": \"ééééé€€€€€ 𝄞𝄞\", \"values\": {}}, {\"address\": \"aws_s3_bucket.u\", \"values\": {}}]}");
+	fx_resource(&m, in, "x.y", "x", "rc.0");
+	fx_resource(&m, in, "aws_s3_bucket.u", "aws_s3_bucket", "rc.1");
+	struct findings f = {0};
+	engine_run(e, &m, &f, &d);
+	const struct finding *x = fx_finding(&f, "pos", "aws_s3_bucket.u");
+	assert_non_null(x);
+	assert_string_equal(x->message, "1:53");
+	engine_free(e);
+	model_free(&m);
+	findings_free(&f);
+	diags_free(&d);
+	fx_rmrf(root);
+}
+
 static void test_load_errors(void **state)
 {
 	(void)state;
@@ -570,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_types_dispatch),
 		cmocka_unit_test(test_evaluate_model),
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_positions_utf8),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_bad_results),
 		cmocka_unit_test(test_config),
