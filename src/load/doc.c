@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/diag.h"
 #include "util/xalloc.h"
+
+/* Objects with at most this many pairs are checked for duplicate keys through a 256-bit
+ * filter of key signatures; larger ones through a hash table of the keys. */
+#define DOC_SMALL_OBJECT 64
 
 void doc_init(struct doc *doc, const char *path)
 {
@@ -43,7 +48,208 @@ void doc_free(struct doc *doc)
 	free(doc->arena);
 	free(doc->nodes);
 	free(doc->roots);
+	doc_clear_dups(doc);
+	free(doc->dups);
 	memset(doc, 0, sizeof *doc);
+}
+
+/* ------------------------------------------------------------------ duplicate keys */
+
+void doc_clear_dups(struct doc *doc)
+{
+	for (uint32_t i = 0; i < doc->ndups; i++)
+		free(doc->dups[i].key);
+	doc->ndups = doc->ndups_total = 0;
+}
+
+/* The decoded text of key node k: the text itself, or its unescaped form in stackbuf (256
+ * bytes) or in a new allocation that *heap receives for the caller to free. */
+static const char *key_text(const struct doc *doc, const struct doc_node *k, char *stackbuf,
+                            char **heap, size_t *len)
+{
+	*heap = NULL;
+	*len = k->len;
+	if (!(k->flags & DOC_ESCAPED))
+		return doc->text + k->text;
+	char *out = stackbuf;
+	if (k->len >= 256)
+		out = *heap = xmalloc(k->len + 1);
+	*len = doc_unescape_json(doc->text + k->text, k->len, out);
+	return out;
+}
+
+static bool keys_equal(const struct doc *doc, uint32_t a, uint32_t b)
+{
+	const struct doc_node *x = &doc->nodes[a], *y = &doc->nodes[b];
+	if (!((x->flags | y->flags) & DOC_ESCAPED))
+		return x->len == y->len && memcmp(doc->text + x->text, doc->text + y->text, x->len) == 0;
+	char bx[256], by[256], *hx, *hy;
+	size_t nx, ny;
+	const char *sx = key_text(doc, x, bx, &hx, &nx), *sy = key_text(doc, y, by, &hy, &ny);
+	bool eq = nx == ny && memcmp(sx, sy, nx) == 0;
+	free(hx);
+	free(hy);
+	return eq;
+}
+
+static void record_dup(struct doc *doc, uint32_t first, uint32_t dup)
+{
+	doc->ndups_total++;
+	if (doc->ndups >= DOC_MAX_DUPS)
+		return;
+	if (!doc->dups)
+		doc->dups = xmalloc(DOC_MAX_DUPS * sizeof *doc->dups);
+	char buf[256], *heap;
+	size_t len;
+	const char *s = key_text(doc, &doc->nodes[dup], buf, &heap, &len);
+	struct doc_dup *d = &doc->dups[doc->ndups++];
+	d->pos = doc->nodes[dup].pos;
+	d->first = doc->nodes[first].pos;
+	d->cut = len > DOC_DUP_KEY_MAX;
+	if (d->cut) { /* cut at a character boundary */
+		len = DOC_DUP_KEY_MAX;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	d->key = xmalloc(len + 1);
+	memcpy(d->key, s, len);
+	d->key[len] = '\0';
+	free(heap);
+}
+
+/* A cheap signature of a key's decoded text: its length and three of its bytes. Equal keys
+ * have equal signatures. */
+static uint64_t key_sig(const struct doc *doc, const struct doc_node *k)
+{
+	char buf[256], *heap;
+	size_t n;
+	const unsigned char *s = (const unsigned char *)doc->text + k->text;
+	if (k->flags & DOC_ESCAPED)
+		s = (const unsigned char *)key_text(doc, k, buf, &heap, &n);
+	else
+		n = k->len;
+	uint64_t sig = (uint64_t)n << 32;
+	if (n)
+		sig |= (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+	if (k->flags & DOC_ESCAPED)
+		free(heap);
+	return sig;
+}
+
+/* A hash of a key's decoded text, eight bytes at a time. */
+static uint64_t key_hash(const struct doc *doc, const struct doc_node *k)
+{
+	char buf[256], *heap;
+	size_t n;
+	const char *s = key_text(doc, k, buf, &heap, &n);
+	uint64_t h = n * 0x9E3779B97F4A7C15u;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+		h ^= h >> 32;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
+	h ^= h >> 29;
+	free(heap);
+	return h;
+}
+
+/* Pairs up to DOC_SMALL_OBJECT: a key whose signature may have been seen is compared with
+ * the earlier keys of the same signature. */
+static void check_small(struct doc *doc, uint32_t obj)
+{
+	uint64_t sig[DOC_SMALL_OBJECT], seen[4] = {0, 0, 0, 0};
+	uint32_t key[DOC_SMALL_OBJECT], end = doc->nodes[obj].next, n = 0;
+	for (uint32_t k = obj + 1; k < end; k = doc->nodes[k + 1].next, n++) {
+		key[n] = k;
+		sig[n] = key_sig(doc, &doc->nodes[k]);
+		unsigned b = (unsigned)((sig[n] * 0x9E3779B97F4A7C15u) >> 56);
+		uint64_t bit = (uint64_t)1 << (b & 63);
+		if (seen[b >> 6] & bit) {
+			for (uint32_t i = 0; i < n; i++) {
+				if (sig[i] == sig[n] && keys_equal(doc, key[i], k)) {
+					record_dup(doc, key[i], k);
+					break;
+				}
+			}
+		}
+		seen[b >> 6] |= bit;
+	}
+}
+
+/* Larger objects: open addressing over the keys (node index + 1, 0 = empty). */
+static void check_large(struct doc *doc, uint32_t obj, uint32_t pairs)
+{
+	size_t size = 128;
+	while (size < (size_t)pairs * 2)
+		size *= 2;
+	uint32_t *slots = xcalloc(size, sizeof *slots);
+	uint32_t end = doc->nodes[obj].next;
+	for (uint32_t k = obj + 1; k < end; k = doc->nodes[k + 1].next) {
+		size_t i = (size_t)key_hash(doc, &doc->nodes[k]) & (size - 1);
+		for (; slots[i]; i = (i + 1) & (size - 1)) {
+			if (keys_equal(doc, slots[i] - 1, k)) {
+				record_dup(doc, slots[i] - 1, k);
+				break;
+			}
+		}
+		if (!slots[i])
+			slots[i] = k + 1;
+	}
+	free(slots);
+}
+
+void doc_check_keys(struct doc *doc, uint32_t obj)
+{
+	uint32_t pairs = doc->nodes[obj].len;
+	if (pairs < 2)
+		return;
+	if (pairs <= DOC_SMALL_OBJECT)
+		check_small(doc, obj);
+	else
+		check_large(doc, obj, pairs);
+}
+
+static int cmp_dup(const void *a, const void *b)
+{
+	uint32_t x = ((const struct doc_dup *)a)->pos, y = ((const struct doc_dup *)b)->pos;
+	return (x > y) - (x < y);
+}
+
+/* The key for a message: control characters shown as '?'. */
+static void printable_key(const struct doc_dup *d, char out[DOC_DUP_KEY_MAX + 4])
+{
+	size_t n = 0;
+	for (const char *s = d->key; *s; s++)
+		out[n++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+	if (d->cut) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+}
+
+void doc_report_duplicates(struct doc *doc, struct diags *diags)
+{
+	qsort(doc->dups, doc->ndups, sizeof *doc->dups, cmp_dup);
+	for (uint32_t i = 0; i < doc->ndups; i++) {
+		const struct doc_dup *d = &doc->dups[i];
+		unsigned line, column, first_line, first_column;
+		char key[DOC_DUP_KEY_MAX + 4];
+		doc_position(doc, d->pos, &line, &column);
+		doc_position(doc, d->first, &first_line, &first_column);
+		printable_key(d, key);
+		diags_add(diags, DIAG_WARNING, doc->src.path, line, column, NULL,
+		          "duplicate key '%s' (the last value is used; first at line %u)", key,
+		          first_line);
+	}
+	if (doc->ndups_total > doc->ndups)
+		diags_add(diags, DIAG_WARNING, doc->src.path, 0, 0, NULL,
+		          "%u more duplicate keys (only the first %d are shown)",
+		          doc->ndups_total - doc->ndups, DOC_MAX_DUPS);
 }
 
 uint32_t doc_first(const struct doc *doc, uint32_t node)

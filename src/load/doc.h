@@ -62,6 +62,18 @@ struct doc_source {
 
 #define DOC_COLMARK 65536
 
+/* A key repeated in one object or mapping, found while parsing. The tape keeps both pairs;
+ * readers (doc_get, the Lua tables) see the last value. */
+struct doc_dup {
+	uint32_t pos;   /* byte offset of the repeated key */
+	uint32_t first; /* byte offset of the first key of that name */
+	char *key;      /* the key's text, cut to at most DOC_DUP_KEY_MAX bytes */
+	bool cut;       /* the key was longer than that */
+};
+
+#define DOC_MAX_DUPS 100    /* duplicate keys kept with their position; the rest are counted */
+#define DOC_DUP_KEY_MAX 80
+
 struct doc {
 	struct doc_source src;
 	const char *text;      /* scalar text: src.data for JSON, an arena for YAML */
@@ -70,6 +82,9 @@ struct doc {
 	uint32_t n, cap;
 	uint32_t *roots;       /* one root node index per document */
 	uint32_t nroots;
+	struct doc_dup *dups;  /* duplicate keys of the last parse, the first DOC_MAX_DUPS found */
+	uint32_t ndups;
+	uint32_t ndups_total;  /* all duplicate keys found, recorded or not */
 };
 
 /* --- building (used by the loaders) --- */
@@ -78,6 +93,17 @@ void doc_init(struct doc *doc, const char *path);
 uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos);
 void doc_add_root(struct doc *doc, uint32_t node);
 void doc_free(struct doc *doc);
+/* Records every key of object obj (a closed object on the tape) that repeats an earlier key
+ * of the same object, comparing decoded text. Linear in the number of pairs. */
+void doc_check_keys(struct doc *doc, uint32_t obj);
+/* Forgets the duplicate keys recorded so far (a parser calls it before it starts). */
+void doc_clear_dups(struct doc *doc);
+
+struct diags;
+/* Adds one warning per recorded duplicate key to diags, in source order, as
+ * "duplicate key 'name' (the last value is used; first at line L)" at the repeated key, then
+ * "N more duplicate keys" when more were found than recorded. */
+void doc_report_duplicates(struct doc *doc, struct diags *diags);
 
 /* --- reading --- */
 static inline const struct doc_node *doc_node(const struct doc *doc, uint32_t i)

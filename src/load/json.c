@@ -27,9 +27,11 @@ typedef const unsigned char *cursor;
 
 /* One open container. */
 struct frame {
-	uint32_t node;  /* tape index of the container (unused when validating) */
-	uint32_t count; /* completed members or elements */
+	uint32_t node;    /* tape index of the container (unused when validating) */
+	uint32_t count;   /* completed members or elements */
 	bool object;
+	bool maybe_dup;   /* object: two keys may be equal (checked exactly on close) */
+	uint64_t seen[2]; /* object: a 128-bit filter of the signatures of its keys so far */
 };
 
 struct parser {
@@ -39,6 +41,7 @@ struct parser {
 	struct frame *stack;
 	size_t depth, stack_cap;
 	unsigned max_depth;
+	uint32_t max_string;     /* bytes of one string as written */
 	struct json_error *err;
 };
 
@@ -217,16 +220,28 @@ static cursor scan_utf8(struct parser *ps, cursor p)
 	return p + 1 + extra;
 }
 
+__attribute__((cold, noinline))
+static cursor fail_long_string(struct parser *ps, cursor open, cursor close)
+{
+	fail(ps, open, "string of %zu bytes exceeds the limit of %u bytes",
+	     (size_t)(close - open - 1), ps->max_string);
+	return NULL;
+}
+
 /* Scans the string whose opening quote is at p; returns the byte after the closing quote,
- * or NULL. *flags gets DOC_ESCAPED when the body holds a backslash. */
+ * or NULL. *flags gets DOC_ESCAPED when the body holds a backslash. A body longer than
+ * max_string bytes as written is an error. */
 static inline cursor scan_string(struct parser *ps, cursor p, uint8_t *flags)
 {
-	p++;
+	cursor open = p++;
 	for (;;) {
 		p = skip_plain(p, ps->end);
 		unsigned c = *p;
-		if (c == '"')
+		if (c == '"') {
+			if ((size_t)(p - open - 1) > ps->max_string)
+				return fail_long_string(ps, open, p);
 			return p + 1;
+		}
 		if (c == '\\') {
 			*flags = DOC_ESCAPED;
 			p = scan_escape(ps, p);
@@ -372,6 +387,8 @@ static inline bool open_frame(struct parser *ps, cursor p, bool object)
 	f->object = object;
 	f->count = 0;
 	f->node = 0;
+	f->maybe_dup = false;
+	f->seen[0] = f->seen[1] = 0;
 	if (ps->doc)
 		f->node = push_node(ps, object ? DOC_OBJECT : DOC_ARRAY, 0,
 		                    (uint32_t)(p - ps->base), 0, 0);
@@ -385,6 +402,8 @@ static inline void close_frame(struct parser *ps)
 		struct doc_node *nd = &ps->doc->nodes[f->node];
 		nd->len = f->count;
 		nd->next = ps->doc->n;
+		if (f->maybe_dup)
+			doc_check_keys(ps->doc, f->node);
 	}
 }
 
@@ -429,8 +448,25 @@ static inline cursor parse_scalar(struct parser *ps, cursor p)
 	return stop;
 }
 
+/* Adds key text[0, n) to the filter of the innermost object: a signature (from the length
+ * and three bytes) met before in the same object, or an escape in the key, marks the object
+ * for the exact check of doc_check_keys on close. A few instructions per key, no loop. */
+static inline void note_key(struct parser *ps, cursor text, size_t n, uint8_t flags)
+{
+	struct frame *f = &ps->stack[ps->depth - 1];
+	/* an empty key reads its two quotes, the same for every empty key */
+	uint64_t sig = n * 0x9E3779B97F4A7C15u ^
+	               (text[0] | (uint64_t)text[n / 2] << 8 | (uint64_t)text[(ptrdiff_t)n - 1] << 16) *
+	               0xC2B2AE3D27D4EB4Fu;
+	unsigned b = (unsigned)(sig >> 57);
+	uint64_t bit = (uint64_t)1 << (b & 63);
+	f->maybe_dup |= ((f->seen[b >> 6] & bit) != 0) | (flags != 0);
+	f->seen[b >> 6] |= bit;
+}
+
 /* Scans an object key at p and the ':' after it; returns the start of the value (after
  * whitespace), or NULL. `what` says what else was allowed here, for the message. */
+__attribute__((always_inline))
 static inline cursor parse_key(struct parser *ps, cursor p, const char *what)
 {
 	uint8_t flags = 0;
@@ -441,7 +477,10 @@ static inline cursor parse_key(struct parser *ps, cursor p, const char *what)
 	cursor stop = scan_string(ps, p, &flags);
 	if (!stop)
 		return NULL;
-	emit_scalar(ps, DOC_STRING, flags, p, p + 1, stop - 1);
+	if (ps->doc) {
+		emit_scalar(ps, DOC_STRING, flags, p, p + 1, stop - 1);
+		note_key(ps, p + 1, (size_t)(stop - p - 2), flags);
+	}
 	p = skip_space(stop);
 	if (*p != ':') {
 		fail_expected(ps, p, "':' after object key");
@@ -526,6 +565,7 @@ static bool run(struct doc *doc, const char *data, size_t len, const struct json
 		.end = (cursor)data + len,
 		.doc = doc,
 		.max_depth = opts && opts->max_depth ? opts->max_depth : JSON_DEFAULT_MAX_DEPTH,
+		.max_string = opts && opts->max_string ? opts->max_string : JSON_DEFAULT_MAX_STRING,
 		.err = err,
 	};
 	if (len >= UINT32_MAX)
@@ -551,6 +591,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	doc->text = doc->src.data;
 	doc->n = 0;
 	doc->nroots = 0;
+	doc_clear_dups(doc);
 	if (doc->cap < len / 12 + 16 && len < UINT32_MAX) {
 		/* pre-size: plans hold one node per 13-25 bytes; unused capacity is never touched */
 		size_t cap = doc->cap;

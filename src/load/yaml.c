@@ -56,6 +56,7 @@ struct yaml_state {
 	yaml_parser_t parser;
 	unsigned max_depth;
 	uint32_t max_documents;
+	uint32_t max_string;
 	uint64_t alias_budget, alias_used;
 	size_t arena_len, arena_cap;
 	struct frame *frames;
@@ -608,6 +609,9 @@ static bool on_scalar(struct yaml_state *st, yaml_event_t *ev)
 	const char *s = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (len > st->max_string)
+		return fail_at(st, pos, "string of %zu bytes exceeds the limit of %u bytes", len,
+		               st->max_string);
 	if (in_key_position(st)) {
 		/* keys are strings as written; a tag on a key is dropped */
 		uint32_t i = push_text(st, DOC_STRING, pos, s, len);
@@ -794,6 +798,8 @@ static bool on_end(struct yaml_state *st)
 	nd->next = st->doc->n;
 	if (f.has_merge)
 		resolve_merges(st, f.node);
+	if (f.kind == DOC_OBJECT)
+		doc_check_keys(st->doc, f.node); /* after the merge: merged keys never repeat */
 	uint32_t result = f.node;
 	if (f.wrapper != DOC_NONE) {
 		close_wrapper(st, f.wrapper);
@@ -871,6 +877,8 @@ static void state_init(struct yaml_state *st, struct doc *doc,
 	st->max_depth = opts && opts->max_depth ? opts->max_depth : YAML_DEFAULT_MAX_DEPTH;
 	st->max_documents = opts && opts->max_documents ? opts->max_documents
 	                                                : YAML_DEFAULT_MAX_DOCUMENTS;
+	st->max_string = opts && opts->max_string ? opts->max_string : YAML_DEFAULT_MAX_STRING;
+	doc_clear_dups(doc);
 	if (opts && opts->max_alias_nodes)
 		st->alias_budget = opts->max_alias_nodes;
 	else
