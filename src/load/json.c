@@ -448,12 +448,12 @@ static inline cursor parse_scalar(struct parser *ps, cursor p)
 	return stop;
 }
 
-/* Adds key text[0, n) to the filter of the innermost object: a signature (from the length
- * and three bytes) met before in the same object, or an escape in the key, marks the object
- * for the exact check of doc_check_keys on close. A few instructions per key, no loop. */
-static inline void note_key(struct parser *ps, cursor text, size_t n, uint8_t flags)
+/* Adds key text[0, n) to the filter of its object f: a signature (from the length and three
+ * bytes) met before in the same object, or an escape in the key, marks the object for the
+ * exact check of doc_check_keys on close. A few instructions per key, no loop: this runs for
+ * every key of every object. */
+static inline void note_key(struct frame *f, cursor text, size_t n, uint8_t flags)
 {
-	struct frame *f = &ps->stack[ps->depth - 1];
 	/* an empty key reads its two quotes, the same for every empty key */
 	uint64_t sig = n * 0x9E3779B97F4A7C15u ^
 	               (text[0] | (uint64_t)text[n / 2] << 8 | (uint64_t)text[(ptrdiff_t)n - 1] << 16) *
@@ -467,7 +467,7 @@ static inline void note_key(struct parser *ps, cursor text, size_t n, uint8_t fl
 /* Scans an object key at p and the ':' after it; returns the start of the value (after
  * whitespace), or NULL. `what` says what else was allowed here, for the message. */
 __attribute__((always_inline))
-static inline cursor parse_key(struct parser *ps, cursor p, const char *what)
+static inline cursor parse_key(struct parser *ps, struct frame *f, cursor p, const char *what)
 {
 	uint8_t flags = 0;
 	if (*p != '"') {
@@ -479,7 +479,7 @@ static inline cursor parse_key(struct parser *ps, cursor p, const char *what)
 		return NULL;
 	if (ps->doc) {
 		emit_scalar(ps, DOC_STRING, flags, p, p + 1, stop - 1);
-		note_key(ps, p + 1, (size_t)(stop - p - 2), flags);
+		note_key(f, p + 1, (size_t)(stop - p - 2), flags);
 	}
 	p = skip_space(stop);
 	if (*p != ':') {
@@ -500,7 +500,7 @@ static inline cursor after_value(struct parser *ps, cursor p)
 		p = skip_space(p);
 		if (*p == ',') {
 			p = skip_space(p + 1);
-			return f->object ? parse_key(ps, p, "a string key after ','") : p;
+			return f->object ? parse_key(ps, f, p, "a string key after ','") : p;
 		}
 		if (*p != (f->object ? '}' : ']')) {
 			fail_expected(ps, p, f->object ? "',' or '}' after an object member"
@@ -526,7 +526,7 @@ static inline cursor parse_open(struct parser *ps, cursor p, bool *closed)
 		close_frame(ps);
 		return p + 1;
 	}
-	return object ? parse_key(ps, p, "a string key or '}'") : p;
+	return object ? parse_key(ps, &ps->stack[ps->depth - 1], p, "a string key or '}'") : p;
 }
 
 /* The whole document from p (at its first value) to the end of input. */
