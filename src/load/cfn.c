@@ -102,7 +102,7 @@ static void add_entry(struct model *m, size_t input, uint32_t root, uint32_t res
 		/* a key that is not a string (YAML allows it): nothing can name it */
 		warn_at(m, input, k, "resource with a non-string logical id skipped", NULL);
 	} else if (doc_get(doc, res, id) != def) {
-		warn_at(m, input, k, "defined again later: the last definition is used", id);
+		/* defined again later: the parser has warned, the last definition is used */
 	} else if (strncmp(id, "Fn::ForEach::", 13) == 0) {
 		warn_at(m, input, k, "Fn::ForEach loops are not expanded: skipped", id);
 	} else if (type == DOC_NONE || doc_type(doc, type) != DOC_STRING) {

@@ -234,6 +234,8 @@ static void printable_key(const struct doc_dup *d, char out[DOC_DUP_KEY_MAX + 4]
 
 void doc_report_duplicates(struct doc *doc, struct diags *diags)
 {
+	if (doc->ndups == 0)
+		return;
 	qsort(doc->dups, doc->ndups, sizeof *doc->dups, cmp_dup);
 	for (uint32_t i = 0; i < doc->ndups; i++) {
 		const struct doc_dup *d = &doc->dups[i];

@@ -166,8 +166,10 @@ struct load_item {
 static bool parse_item_doc(struct doc *doc, const struct load_options *o, struct diags *diags)
 {
 	struct parse_error pe = {0, ""};
-	if (parse_doc(doc, o, &pe))
+	if (parse_doc(doc, o, &pe)) {
+		doc_report_duplicates(doc, diags);
 		return true;
+	}
 	unsigned line, column;
 	doc_position(doc, pe.pos, &line, &column);
 	diags_add(diags, DIAG_INPUT, doc->src.path, line, column, NULL, "%s", pe.message);

@@ -90,6 +90,15 @@ printf '{"a":1e999999999,"b":123456789012345678901234567890,"c":-1e-99999}' > hu
 expect "huge numbers" 1 "" huge.json
 grep -q 'huge.json' err && fail "huge numbers: unexpected diagnostic $(cat err)"
 
+# Duplicate keys: the last value is used, with a warning at each repetition (exit unchanged).
+printf '{"a": 1,\n "b": {"x": 1, "x": 2},\n "a": 3}' > dup.json
+expect "duplicate json keys" 1 "dup.json:2:16: warning: duplicate key 'x' (the last value is used; first at line 2)" dup.json
+grep -qF "dup.json:3:2: warning: duplicate key 'a' (the last value is used; first at line 1)" err ||
+	fail "duplicate json keys: second warning missing: $(cat err)"
+printf 'a: 1\nb: 2\na: 3\n' > dup.yaml
+expect "duplicate yaml keys" 1 "dup.yaml:3:1: warning: duplicate key 'a' (the last value is used; first at line 1)" dup.yaml
+"$bin" parse dup.yaml 2>/dev/null | grep -qF '"values":{"b":2,"a":3}' || fail "duplicate yaml keys: last value not used"
+
 # A symbolic link loop in a scanned directory: each directory is entered once.
 mkdir -p loop/sub && ln -s .. loop/sub/up && cp "$good" loop/k8s.yaml
 timeout 10 "$bin" check loop > out 2> err

@@ -101,8 +101,10 @@ static void test_duplicates(void **state)
 	int64_t n = 0;
 	assert_true(doc_int(&m.inputs[0]->doc, doc_get(&m.inputs[0]->doc, t->values, "N"), &n));
 	assert_int_equal(n, 2);
+	/* one warning, the parser's, at the second definition */
 	assert_int_equal(diags_count(&m.diags, DIAG_WARNING), 1);
 	assert_int_equal(m.diags.v[0].line, 1);
+	assert_non_null(strstr(m.diags.v[0].message, "duplicate key 'T'"));
 	model_free(&m);
 }
 
