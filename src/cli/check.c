@@ -80,7 +80,7 @@ const struct option cli_check_options[] = {
 	{"max-file-size", 0, OPTION_STRING, CHECK_OPT(max_file_size), "SIZE", NULL,
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
 	{"limit", 0, OPTION_LIST, CHECK_OPT(setup.limits), "NAME=VALUE", NULL,
-	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, findings"},
+	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, findings, regex-match, regex-depth, regex-heap"},
 	{"changed-only", 0, OPTION_FLAG, CHECK_OPT(changed_only), NULL, NULL,
 	 "report only resources a plan creates, updates or replaces"},
 	{"tf-dir", 0, OPTION_STRING, CHECK_OPT(tf_dir), "DIR", NULL,

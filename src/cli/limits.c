@@ -80,6 +80,28 @@ static void set_findings(uint64_t v, struct load_options *lo, struct engine_opti
 		eo->max_findings = (size_t)v;
 }
 
+static void set_regex_match(uint64_t v, struct load_options *lo, struct engine_options *eo)
+{
+	(void)lo;
+	if (eo)
+		eo->regex_match = (uint32_t)v;
+}
+
+static void set_regex_depth(uint64_t v, struct load_options *lo, struct engine_options *eo)
+{
+	(void)lo;
+	if (eo)
+		eo->regex_depth = (uint32_t)v;
+}
+
+/* PCRE2 counts its heap limit in KiB: a size is rounded up to whole KiB. */
+static void set_regex_heap(uint64_t v, struct load_options *lo, struct engine_options *eo)
+{
+	(void)lo;
+	if (eo)
+		eo->regex_heap_kib = (uint32_t)((v + 1023) / 1024);
+}
+
 static const struct limit_entry limits[] = {
 	{"file-size", LIMIT_SIZE, UINT32_MAX, "1G", set_file_size},
 	{"depth", LIMIT_COUNT, 100000, "512", set_depth},
@@ -89,6 +111,9 @@ static const struct limit_entry limits[] = {
 	{"lua-memory", LIMIT_SIZE, SIZE_MAX, "1G", set_lua_memory},
 	{"instructions", LIMIT_COUNT, UINT64_MAX / 2, "1073741824", set_instructions},
 	{"findings", LIMIT_COUNT, SIZE_MAX, "100000", set_findings},
+	{"regex-match", LIMIT_COUNT, UINT32_MAX, "1000000", set_regex_match},
+	{"regex-depth", LIMIT_COUNT, UINT32_MAX, "10000", set_regex_depth},
+	{"regex-heap", LIMIT_SIZE, (uint64_t)UINT32_MAX * 1024, "20000K", set_regex_heap},
 };
 
 static const struct limit_entry *find_limit(const char *name, size_t len)
@@ -109,7 +134,7 @@ struct limit_site {
 
 static const char *const limit_names =
 	"file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, "
-	"findings";
+	"findings, regex-match, regex-depth, regex-heap";
 
 /* Parses value for limit l and applies it; false with a usage error at site. */
 static bool apply_value(const struct limit_entry *l, const char *value,

@@ -58,7 +58,7 @@ const struct option cli_report_options[] = {
 	{"max-file-size", 0, OPTION_STRING, REPORT_OPT(max_file_size), "SIZE", NULL,
 	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},
 	{"limit", 0, OPTION_LIST, REPORT_OPT(setup.limits), "NAME=VALUE", NULL,
-	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, findings"},
+	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, string-length, lua-memory, instructions, findings, regex-match, regex-depth, regex-heap"},
 	{"quiet", 'q', OPTION_FLAG, REPORT_OPT(quiet), NULL, NULL,
 	 "do not print warnings"},
 	{NULL, 0, 0, 0, NULL, NULL, NULL},

@@ -136,6 +136,9 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	}
 	e->sb.line_hook = opts->line_hook;
 	e->sb.line_ud = opts->line_ud;
+	e->sb.regex_match = opts->regex_match;
+	e->sb.regex_depth = opts->regex_depth;
+	e->sb.regex_heap_kib = opts->regex_heap_kib;
 	policyload_all(e, d);
 	e->config = NULL; /* read only while loading */
 	return e;

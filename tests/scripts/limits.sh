@@ -43,6 +43,22 @@ printf '{"a": "%s"}' "$(head -c 3000 /dev/zero | tr '\0' x)" >"$tmp/long.json"
 expect 2 "long.json:1:7: string of 3000 bytes exceeds the limit of 1024 bytes" \
 	--limit string-length=1K "$tmp/long.json"
 expect 0 "no findings" --limit string-length=3K "$tmp/long.json"
+# A pattern that backtracks 2^14 times: within the default PCRE2 match limit, over 1000.
+mkdir -p "$tmp/rx/t"
+cat >"$tmp/rx/t/rx.lua" <<'LUA'
+return {
+  title = "regex", severity = "low", description = "a regex that backtracks 2^14 times",
+  check = function(r)
+    if moongate.regex.test(string.rep("a", 14) .. "!", "^(a+)+$") then return {message = "m"} end
+  end,
+}
+LUA
+rx=(--no-builtin --policy "$tmp/rx" "$src/examples/kubernetes/ai-client.yaml")
+expect 0 "no findings in 1 file, 4 resources, 1 policy" "${rx[@]}"
+expect 3 "policy 't/rx': error while checking 'Namespace/ai-apps': regex match limit exceeded" \
+	--limit regex-match=1000 "${rx[@]}"
+expect 2 "invalid '--limit regex-depth=0'" --limit regex-depth=0 "${rx[@]}"
+expect 0 "no findings" --limit regex-heap=64K "${rx[@]}"
 expect 2 "invalid '--limit depthx=3': expected NAME=VALUE" --limit depthx=3 "$tmp/deep.json"
 expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limit depth=0 \
 	"$tmp/deep.json"
@@ -69,6 +85,8 @@ cfgrun 2 "\.moongate\.yaml:2:3: unknown limit 'lua-memroy' \(did you mean 'lua-m
 cfgrun 2 "\.moongate\.yaml:1:24: invalid 'limits: instructions': instructions takes a positive" \
 	'limits: {instructions: lots}\n' big.json
 cfgrun 2 "\.moongate\.yaml:1:9: 'limits' must be a mapping" 'limits: [1]\n' big.json
+cfgrun 3 "policy 't/rx'.*regex match limit exceeded" 'limits: {regex-match: 1000}\n' \
+	--policy "$tmp/rx" "$src/examples/kubernetes/ai-client.yaml"
 
 # A finding message is kept up to 4096 bytes, cut at a UTF-8 character boundary: 4095 bytes
 # of "x" then a 2-byte character that would straddle the cap.
