@@ -7,6 +7,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Build dependencies, and what the test suite additionally uses (schema validators, pre-commit).
 BUILD_PKGS = build-essential cmake pkg-config liblua5.4-dev libyaml-dev libpcre2-dev libcmocka-dev
 TEST_PKGS  = python3 python3-jsonschema libxml2-utils pre-commit git
+# Wanted but not required: without them the tests that need them skip (memcheck of the goldens).
+OPTIONAL_TEST_PKGS = valgrind
 
 # Sanitizer and fuzzing builds (make test also runs the suite under ASan+UBSan; make fuzz).
 ASAN_BUILD   ?= build-asan
@@ -27,6 +29,8 @@ deps:
 
 test-deps:
 	@sh scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+	@sh scripts/deps.sh $(OPTIONAL_TEST_PKGS) > /dev/null || \
+		echo "moongate: $(OPTIONAL_TEST_PKGS) not installed: the tests that need it are skipped"
 
 $(BUILD)/CMakeCache.txt:
 	$(CMAKE) -S . -B $(BUILD) -DMOONGATE_WERROR=ON
