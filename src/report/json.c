@@ -35,6 +35,14 @@ void report_json_string(struct buf *out, const char *s)
 	buf_addc(out, '"');
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
+		size_t ascii = 0;
+		while (p[ascii] && p[ascii] < 0x80)
+			ascii++;
+		if (ascii) {
+			buf_add_json_escaped(out, (const char *)p, ascii);
+			p += ascii;
+			continue;
+		}
 		size_t n = utf8_sequence(p);
 		if (n == 0) {
 			buf_adds(out, "\\ufffd");
@@ -58,7 +66,14 @@ static void write_position(struct buf *out, unsigned v)
 
 static void write_key(struct buf *out, int indent, const char *key, bool first)
 {
-	buf_addf(out, "%s\n%*s\"%s\": ", first ? "" : ",", indent, "", key);
+	static const char spaces[] = "                ";
+	if (!first)
+		buf_addc(out, ',');
+	buf_addc(out, '\n');
+	buf_add(out, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent : sizeof spaces - 1);
+	buf_addc(out, '"');
+	buf_adds(out, key);
+	buf_adds(out, "\": ");
 }
 
 static void write_string_member(struct buf *out, int indent, const char *key, const char *v)

@@ -13,21 +13,10 @@
 
 #include "util/xalloc.h"
 
-/* A JSON string; runs of bytes that need no escape are appended whole (buf_add_json_escaped
- * appends byte by byte, which dominated the time on big plans). */
 static void write_string(struct buf *out, const char *s, size_t len)
 {
 	buf_addc(out, '"');
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_add(out, s + start, i - start);
-		buf_add_json_escaped(out, s + i, 1);
-		start = i + 1;
-	}
-	buf_add(out, s + start, len - start);
+	buf_add_json_escaped(out, s, len);
 	buf_addc(out, '"');
 }
 

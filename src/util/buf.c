@@ -2,6 +2,7 @@
 #include "util/buf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +48,24 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Bytes that go into a JSON string as they are. */
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
 void buf_add_json_escaped(struct buf *b, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
+		size_t run = i;
+		while (run < len && json_plain((unsigned char)s[run]))
+			run++;
+		if (run > i) { /* a run that needs no escape goes in one piece */
+			buf_add(b, s + i, run - i);
+			i = run;
+			if (i == len)
+				break;
+		}
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"': buf_add(b, "\\\"", 2); break;

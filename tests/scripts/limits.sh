@@ -43,6 +43,12 @@ printf '{"a": "%s"}' "$(head -c 3000 /dev/zero | tr '\0' x)" >"$tmp/long.json"
 expect 2 "long.json:1:7: string of 3000 bytes exceeds the limit of 1024 bytes" \
 	--limit string-length=1K "$tmp/long.json"
 expect 0 "no findings" --limit string-length=3K "$tmp/long.json"
+# In YAML the limit applies to the string after folding: two 600-byte lines make 1202 bytes.
+y=$(head -c 600 /dev/zero | tr '\0' y)
+printf 'a: >\n  %s\n  %s\n' "$y" "$y" >"$tmp/fold.yaml"
+expect 2 "fold.yaml:1:4: string of 1202 bytes exceeds the limit of 1024 bytes" \
+	--limit string-length=1K "$tmp/fold.yaml"
+expect 0 "no findings" --limit string-length=2K "$tmp/fold.yaml"
 # A pattern that backtracks 2^14 times: within the default PCRE2 match limit, over 1000.
 mkdir -p "$tmp/rx/t"
 cat >"$tmp/rx/t/rx.lua" <<'LUA'
