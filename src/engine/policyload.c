@@ -153,15 +153,6 @@ static bool valid_module_name(const char *name)
 	return *p == '\0';
 }
 
-static const struct mg_builtin *find_builtin(const char *id)
-{
-	for (size_t i = 0; mg_builtins[i].id; i++) {
-		if (strcmp(mg_builtins[i].id, id) == 0)
-			return &mg_builtins[i];
-	}
-	return NULL;
-}
-
 /* Pushes the chunk of module id (roots first, then built-ins); raises when absent or bad. */
 static void load_module(lua_State *L, const char *name, const char *id)
 {
@@ -177,13 +168,11 @@ static void load_module(lua_State *L, const char *name, const char *id)
 		}
 		lua_pop(L, 1);
 	}
-	const struct mg_builtin *b = find_builtin(id);
+	const struct mg_builtin *b = builtin_find(id);
 	if (!b)
 		luaL_error(L, "module '%s' not found in the policy roots or the built-in library", name);
-	lua_pushfstring(L, "@%s", b->path);
-	if (luaL_loadbufferx(L, b->source, b->len, lua_tostring(L, -1), "t") != LUA_OK)
+	if (builtin_load(L, b) != LUA_OK)
 		lua_error(L);
-	lua_remove(L, -2);
 }
 
 /* require(name) for policies and modules; upvalue 1 is the policy's module cache. */
@@ -586,12 +575,8 @@ static void apply_config(struct engine *e, struct policy *p)
 
 static int push_chunk(lua_State *L, const struct candidate *c)
 {
-	if (c->b) {
-		lua_pushfstring(L, "@%s", c->path);
-		int status = luaL_loadbufferx(L, c->b->source, c->b->len, lua_tostring(L, -1), "t");
-		lua_remove(L, -2);
-		return status;
-	}
+	if (c->b)
+		return builtin_load(L, c->b);
 	return luaL_loadfilex(L, c->path, "t");
 }
 
@@ -719,7 +704,7 @@ static void hash_source(const struct candidate *c, char out[SHA256_HEX])
 {
 	out[0] = '\0';
 	if (c->b) {
-		sha256_hex(c->b->source, c->b->len, out);
+		memcpy(out, c->b->sha256, SHA256_HEX);
 		return;
 	}
 	FILE *f = fopen(c->path, "rb");

@@ -128,15 +128,6 @@ static void push_host(lua_State *L, struct job *job)
 
 /* --- require: lib.* modules of the built-in library, each run once in its own _ENV --- */
 
-static const struct mg_builtin *builtin_by_id(const char *id)
-{
-	for (size_t i = 0; mg_builtins[i].id; i++) {
-		if (strcmp(mg_builtins[i].id, id) == 0)
-			return &mg_builtins[i];
-	}
-	return NULL;
-}
-
 static void set_require(lua_State *L, int cache);
 
 /* require(name); upvalue 1 is the module cache. */
@@ -149,11 +140,10 @@ static int estate_require(lua_State *L)
 		return 1;
 	lua_pop(L, 1);
 	const char *id = luaL_gsub(L, name, ".", "/");
-	const struct mg_builtin *b = builtin_by_id(id);
+	const struct mg_builtin *b = builtin_find(id);
 	if (!b)
 		return luaL_error(L, "module '%s' not found in the built-in library", name);
-	lua_pushfstring(L, "@%s", b->path);
-	if (luaL_loadbufferx(L, b->source, b->len, lua_tostring(L, -1), "t") != LUA_OK)
+	if (builtin_load(L, b) != LUA_OK)
 		return lua_error(L);
 	sandbox_new_env(L);
 	set_require(L, lua_upvalueindex(1));

@@ -145,25 +145,14 @@ static int host_run(lua_State *L)
 	return 1;
 }
 
-static const struct mg_builtin *testing_module(void)
-{
-	for (size_t i = 0; mg_builtins[i].id; i++) {
-		if (strcmp(mg_builtins[i].id, TESTING_MODULE) == 0)
-			return &mg_builtins[i];
-	}
-	return NULL;
-}
-
 /* Pushes the control table of lib/testing run in the environment at env. */
 static void push_helpers(lua_State *L, struct lua_job *job, int env)
 {
-	const struct mg_builtin *m = testing_module();
+	const struct mg_builtin *m = builtin_find(TESTING_MODULE);
 	if (!m)
 		luaL_error(L, "the built-in library has no %s module", TESTING_MODULE);
-	lua_pushfstring(L, "@%s", m->path);
-	if (luaL_loadbufferx(L, m->source, m->len, lua_tostring(L, -1), "t") != LUA_OK)
+	if (builtin_load(L, m) != LUA_OK)
 		lua_error(L);
-	lua_remove(L, -2);
 	lua_pushvalue(L, env);
 	lua_setupvalue(L, -2, 1);
 	lua_newtable(L);
