@@ -77,11 +77,13 @@ function M.verdict(scope, cloud, code)
   return ok and "in" or "out", info
 end
 
--- A "cannot verify" finding for a region missing from moongate's tables.
+-- A "cannot verify" finding for a region missing from moongate's tables (`what` may end with
+-- the colon of the usual message: it is not doubled).
 function M.not_in_tables(r, cloud, code, path, what)
+  local subject = (what or r.address):gsub(":$", "")
   local f = moongate.cannot_verify(string.format(
     "%s: %s region %q is not in moongate's region tables; add it to allowed_regions "
-    .. "if it is allowed", what or r.address, cloud or "?", tostring(code)), path)
+    .. "if it is allowed", subject, cloud or "?", tostring(code)), path)
   f.resource = r
   return f
 end

@@ -20,6 +20,7 @@ static int host_cannot_verify(lua_State *L)
 {
 	luaL_checkstring(L, 1);
 	luaL_optstring(L, 2, NULL);
+	lua_settop(L, 2); /* without a path, index 2 is nil, not the table made next */
 	lua_createtable(L, 0, 3);
 	lua_pushvalue(L, 1);
 	lua_setfield(L, -2, "message");

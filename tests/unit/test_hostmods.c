@@ -199,6 +199,8 @@ static const struct {
 	 "truefalse"},
 	{"local f = moongate.cannot_verify('m', 'a.b') return f.message .. f.path .. tostring(f.cannot_verify)",
 	 "ma.btrue"},
+	{"local f = moongate.cannot_verify('m') return f.message .. type(f.path) .. tostring(f.cannot_verify)",
+	 "mniltrue"},
 };
 
 static void test_lua_modules(void **state)
