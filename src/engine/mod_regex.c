@@ -135,12 +135,15 @@ static void apply_limits(struct rx_cache *c, const struct sandbox *sb)
 		pcre2_set_heap_limit(c->mctx, c->heap = heap);
 }
 
-/* Runs the match; returns true on a match, false on none, raises on limits and errors. */
+/* Runs the match; returns true on a match, false on none, raises on limits and errors. The
+ * JIT ignores the depth and heap limits: when either is set, matching is interpreted. */
 static bool regex_exec(lua_State *L, struct rx_entry *e, const char *s, size_t len, size_t start)
 {
 	struct rx_cache *c = lua_touserdata(L, lua_upvalueindex(1));
-	apply_limits(c, sandbox_from(L));
-	int rc = pcre2_match(e->code, (PCRE2_SPTR)s, len, start, 0, e->md, c->mctx);
+	const struct sandbox *sb = sandbox_from(L);
+	apply_limits(c, sb);
+	uint32_t options = sb->regex_depth || sb->regex_heap_kib ? PCRE2_NO_JIT : 0;
+	int rc = pcre2_match(e->code, (PCRE2_SPTR)s, len, start, options, e->md, c->mctx);
 	if (rc >= 0)
 		return true;
 	switch (rc) {

@@ -64,6 +64,9 @@ expect 0 "no findings in 1 file, 4 resources, 1 policy" "${rx[@]}"
 expect 3 "policy 't/rx': error while checking 'Namespace/ai-apps': regex match limit exceeded" \
 	--limit regex-match=1000 "${rx[@]}"
 expect 2 "invalid '--limit regex-depth=0'" --limit regex-depth=0 "${rx[@]}"
+# Depth and heap limits make matching interpreted (the JIT ignores them), and then bind.
+expect 3 "policy 't/rx': .*regex match limit exceeded" --limit regex-depth=2 "${rx[@]}"
+expect 3 "policy 't/rx': .*regex match limit exceeded" --limit regex-heap=1K "${rx[@]}"
 expect 0 "no findings" --limit regex-heap=64K "${rx[@]}"
 expect 2 "invalid '--limit depthx=3': expected NAME=VALUE" --limit depthx=3 "$tmp/deep.json"
 expect 2 "invalid '--limit depth=0': depth takes a positive whole number" --limit depth=0 \
