@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/ahead.h"
 #include "load/text.h"
 #include "util/xalloc.h"
 
@@ -43,6 +44,7 @@ struct parser {
 	unsigned max_depth;
 	uint32_t max_string;     /* bytes of one string as written */
 	struct json_error *err;
+	struct ahead *ahead;     /* prefaults the tape on another thread (big documents) */
 };
 
 /* JSON whitespace: space, tab, line feed, carriage return. */
@@ -339,12 +341,15 @@ static void extend_nodes(struct parser *ps)
 {
 	struct doc *doc = ps->doc;
 	if (doc->n == doc->cap) {
+		ahead_stop(ps->ahead); /* the tape moves */
+		ps->ahead = NULL;
 		size_t cap = doc->cap;
 		xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + 1, sizeof *doc->nodes);
 		doc->cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
 	}
 	uint32_t stop = doc->cap - doc->n > JSON_PREFAULT_NODES ? doc->n + JSON_PREFAULT_NODES
 	                                                        : doc->cap;
+	ahead_report(ps->ahead, (size_t)stop * sizeof *doc->nodes);
 	text_prefault(doc->nodes + doc->n, (size_t)(stop - doc->n) * sizeof *doc->nodes);
 	ps->limit = stop;
 }
@@ -578,7 +583,10 @@ static bool run(struct doc *doc, const char *data, size_t len, const struct json
 	p = skip_space(p);
 	if (p >= ps.end)
 		return fail(&ps, p, "empty document");
+	if (doc)
+		ps.ahead = ahead_start(doc->nodes, (size_t)doc->cap * sizeof *doc->nodes);
 	bool ok = parse_document(&ps, p);
+	ahead_stop(ps.ahead);
 	free(ps.stack);
 	if (!ok)
 		add_encoding_hint(ps.base, len, err);

@@ -22,22 +22,43 @@
 /* Offsets in the tape are 32-bit: text of 4 GiB or more cannot be represented. */
 #define TEXT_OFFSET_LIMIT ((uint64_t)UINT32_MAX)
 
-void text_prefault(void *p, size_t len)
+/* The whole pages of p[0, len) as [*start, *end); false when there are none. */
+static bool whole_pages(void *p, size_t len, uintptr_t *start, uintptr_t *end)
 {
-#ifdef MADV_POPULATE_WRITE
 	const uintptr_t page = 4096;
-	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
-	if (len < TEXT_PREFAULT_MIN || end <= start)
-		return;
+	*start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	*end = ((uintptr_t)p + len) & ~(page - 1);
+	return *end > *start;
+}
+
+void text_advise_huge(void *p, size_t len)
+{
 #ifdef MADV_HUGEPAGE
-	(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#endif
-	(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	uintptr_t start, end;
+	if (len >= TEXT_PREFAULT_MIN && whole_pages(p, len, &start, &end))
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)len;
 #endif
+}
+
+void text_populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t start, end;
+	if (len >= TEXT_PREFAULT_MIN && whole_pages(p, len, &start, &end))
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+void text_prefault(void *p, size_t len)
+{
+	text_advise_huge(p, len);
+	text_populate(p, len);
 }
 
 /* Formats a byte count for a message: "812 bytes", "3.5 KB", "2.1 GB", "1 GB". */

@@ -35,4 +35,9 @@ bool text_decode(char **data, size_t *len, char *err, size_t errlen);
  * an 83 MB plan by a fifth to a third. Advisory: does nothing where unsupported. */
 void text_prefault(void *p, size_t len);
 
+/* The two halves of text_prefault, for callers that advise a range once and back it in
+ * pieces. */
+void text_advise_huge(void *p, size_t len);
+void text_populate(void *p, size_t len);
+
 #endif

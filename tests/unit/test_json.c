@@ -606,6 +606,44 @@ static void test_growth_and_long_strings(void **state)
 	free(s);
 }
 
+/* A 34 MB document: its tape is big enough to be prefaulted on a helper thread (ahead.c),
+ * and three million small numbers after the long strings outgrow the pre-sized tape, so the
+ * helper is stopped and the tape moved in the middle of the parse. */
+static void test_big_document_tape(void **state)
+{
+	(void)state;
+	size_t strings = 28000, numbers = 3000000;
+	char *s = xmalloc(strings * 1004 + numbers * 2 + 16);
+	size_t len = 0;
+	s[len++] = '[';
+	for (size_t i = 0; i < strings; i++) {
+		s[len++] = '"';
+		memset(s + len, 'a' + (int)(i % 26), 1000);
+		len += 1000;
+		s[len++] = '"';
+		s[len++] = ',';
+	}
+	for (size_t i = 0; i < numbers; i++)
+		len += (size_t)sprintf(s + len, "%s%zu", i ? "," : "", i % 10);
+	s[len++] = ']';
+	s[len] = '\0';
+	struct doc d;
+	struct json_error err;
+	assert_true(parse_n(&d, s, len, 0, &err));
+	assert_int_equal(d.nodes[0].len, strings + numbers);
+	assert_true(d.cap > len / 12 + 16); /* the tape grew */
+	assert_true(tape_ok(&d));
+	int64_t v = -1;
+	assert_true(doc_int(&d, doc_index(&d, 0, (uint32_t)(strings + numbers - 1)), &v));
+	assert_int_equal(v, (int64_t)((numbers - 1) % 10));
+	char *first = doc_strdup(&d, doc_index(&d, 0, 27999), NULL);
+	assert_int_equal(strlen(first), 1000);
+	assert_int_equal(first[999], 'a' + 27999 % 26);
+	free(first);
+	doc_free(&d);
+	free(s);
+}
+
 /* ------------------------------------------------------------------------------------- */
 /* Terraform corpus                                                                      */
 
@@ -741,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_tape_structure),
 		cmocka_unit_test(test_whitespace_and_bom),
 		cmocka_unit_test(test_growth_and_long_strings),
+		cmocka_unit_test(test_big_document_tape),
 		cmocka_unit_test(test_corpus_terraform),
 		cmocka_unit_test(test_corpus_utf16_plan),
 	};
