@@ -368,18 +368,6 @@ static bool valid_values(const struct check_opts *o, struct check_run *run, int 
 	return ok;
 }
 
-/* The loader limits of the config, then those of the flags again (a flag wins); their errors
- * were reported when the engine was set up. */
-static void config_load_limits(const struct check_opts *o, struct check_run *run)
-{
-	struct diags seen = DIAGS_INIT;
-	setup_config_limits(&run->config, &run->load, NULL, &seen);
-	if (o->max_file_size)
-		setup_size(o->max_file_size, &run->load.max_file_size, &seen, "max-file-size");
-	setup_limits(&o->setup, &run->load, NULL, &seen);
-	diags_free(&seen);
-}
-
 int cli_check(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct check_opts o = {0};
@@ -391,7 +379,7 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	model_init(&run.model);
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
-		config_load_limits(&o, &run);
+		setup_load_limits(&run.config, o.max_file_size, &o.setup, &run.load);
 		run.fail_on = fail_on_value(&o, &run.config);
 		evaluate(&run, &paths, o.changed_only, o.tf_dir);
 		govern(&o, &run);

@@ -108,4 +108,9 @@ bool setup_timeout(const char *text, double *out, struct diags *d);
 /* Parses a size such as 1048576, 512K, 64M, 2G. */
 bool setup_size(const char *text, size_t *out, struct diags *d, const char *option);
 
+/* The loader limits of the config, then those of --max-file-size and --limit again (a flag
+ * wins). Errors are dropped: they were reported when the engine was set up. */
+void setup_load_limits(struct config *cfg, const char *max_file_size,
+                       const struct setup_options *o, struct load_options *lo);
+
 #endif

@@ -191,6 +191,17 @@ static bool parse_one(const char *arg, struct load_options *lo, struct engine_op
 	return ok;
 }
 
+void setup_load_limits(struct config *cfg, const char *max_file_size,
+                       const struct setup_options *o, struct load_options *lo)
+{
+	struct diags seen = DIAGS_INIT;
+	setup_config_limits(cfg, lo, NULL, &seen);
+	if (max_file_size)
+		setup_size(max_file_size, &lo->max_file_size, &seen, "max-file-size");
+	setup_limits(o, lo, NULL, &seen);
+	diags_free(&seen);
+}
+
 bool setup_limits(const struct setup_options *o, struct load_options *lo,
                   struct engine_options *eo, struct diags *d)
 {

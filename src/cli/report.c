@@ -171,18 +171,6 @@ static void report_run_free(struct report_run *run)
 	config_free(&run->config);
 }
 
-/* The loader limits of the config, then those of the flags again (a flag wins); their errors
- * were reported when the engine was set up. */
-static void config_load_limits(const struct report_opts *o, struct report_run *run)
-{
-	struct diags seen = DIAGS_INIT;
-	setup_config_limits(&run->config, &run->load, NULL, &seen);
-	if (o->max_file_size)
-		setup_size(o->max_file_size, &run->load.max_file_size, &seen, "max-file-size");
-	setup_limits(&o->setup, &run->load, NULL, &seen);
-	diags_free(&seen);
-}
-
 int cli_report(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct report_opts o = {0};
@@ -194,7 +182,7 @@ int cli_report(const struct cli_command *cmd, int argc, char **argv)
 	model_init(&run.model);
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
-		config_load_limits(&o, &run);
+		setup_load_limits(&run.config, o.max_file_size, &o.setup, &run.load);
 		evaluate(&run, &paths);
 		cli_print_diags(&run.diags, o.quiet);
 		if (run.engine)
