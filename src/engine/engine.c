@@ -86,8 +86,8 @@ void run_policy(struct engine *e, struct run *run, struct policy *p)
 	run->nfound = 0;
 	run->in_evaluate = false;
 	match_types(run, p);
-	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
-	run->ref_docrefs = LUA_NOREF;
+	run->ref_model = LUA_NOREF;
+	run->saved_views = 0;
 	struct run_job job = {.run = run};
 	sandbox_begin(&e->sb, e->budget, e->timeout);
 	lua_pushcfunction(L, run_protected);

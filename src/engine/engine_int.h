@@ -60,14 +60,11 @@ struct run {
 	size_t nfound;           /* findings p has reported so far */
 	bool in_evaluate;        /* p's evaluate is running (else its check) */
 	bool *matched;           /* per type: matches p's globs */
-	int ref_rcache;          /* [index + 1] -> resource table, for p */
-	int ref_rindex;          /* resource table -> index, for p */
-	int ref_rmeta;           /* metatable of p's resource tables */
 	int ref_model;           /* p's model table, or LUA_NOREF until first use */
-	int ref_docrefs;         /* [input + 1] -> document reference of p's lazy objects */
-	int ref_strings;         /* the string fields of every resource table, made once per run
-	                            and shared by its policies (strings are immutable), or
-	                            LUA_NOREF until first use (rtable.c) */
+	lua_Integer saved_views;       /* the views p's run replaced (luadoc_views_begin) */
+	int ref_stores;          /* [index + 1] -> resource store, shared by the run's policies
+	                            (LUA_NOREF until the first policy) */
+	int ref_docrefs;         /* [input + 1] -> document reference of the run's stores */
 };
 
 /* engine.c: runs p alone over run (its budgets armed, its errors reported to run->d). */

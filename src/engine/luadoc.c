@@ -154,13 +154,24 @@ void luadoc_push(lua_State *L, const struct doc *doc, uint32_t node, uint32_t un
 		lua_gc(L, LUA_GCRESTART);
 }
 
-/* --- lazy objects --- */
+/* --- shared stores and per-policy views --- */
 
-#define LAZY_MIN_MEMBERS 8 /* smaller objects are built at once */
-#define LAZY_FILL_KEY "moongate.lazyfill"
-
-static const char docref_key = 'd'; /* cache[&docref_key]: the docref userdata */
-static const char nodes_key = 'n';  /* cache[&nodes_key]: node | unknown << 32 */
+/*
+ * Hidden keys (light userdata: no policy can name them). In a store: its document
+ * reference and nodes, its child stores, its views' metatable, its length and the view of
+ * the running policy. In a view metatable: the store (origin_key once the view is copied).
+ * In a kind metatable: the kind.
+ */
+static const char docref_key = 'd';   /* store: the docref userdata */
+static const char nodes_key = 'n';    /* store: node | unknown << 32 */
+static const char kids_key = 'k';     /* store: key -> child store, or false when absent */
+static const char viewmeta_key = 'm'; /* store: the metatable its views share */
+static const char len_key = 'l';      /* store: # of its views (arrays; -1 until filled) */
+static const char store_key = 's';    /* view metatable: the store */
+static const char kind_key = 'K';     /* kind metatable: the struct luadoc_kind */
+static const char view_key = 'v';     /* store: the view of the run viewrun_key names */
+static const char viewrun_key = 'r';  /* store: the run (luadoc_views_begin) of view_key */
+static const char origin_key = 'o';   /* metatable of a copied view: the store */
 
 struct docref {
 	const struct doc *doc; /* NULL once invalidated */
@@ -179,9 +190,9 @@ void luadoc_docref_invalidate(lua_State *L, int idx)
 		ref->doc = NULL;
 }
 
-/* The document, node and after_unknown node of the lazy cache at idx; NULL doc when the
- * reference was invalidated. */
-static const struct doc *cache_info(lua_State *L, int idx, uint32_t *node, uint32_t *unk)
+/* The document, node and after_unknown node of the store at idx; NULL doc when it has none
+ * or its reference was invalidated. */
+static const struct doc *store_info(lua_State *L, int idx, uint32_t *node, uint32_t *unk)
 {
 	lua_rawgetp(L, idx, &docref_key);
 	const struct docref *ref = lua_touserdata(L, -1);
@@ -213,6 +224,8 @@ static uint32_t find_member(lua_State *L, const struct doc *doc, uint32_t obj, c
                             size_t len)
 {
 	uint32_t found = DOC_NONE;
+	if (obj == DOC_NONE || doc_type(doc, obj) != DOC_OBJECT)
+		return DOC_NONE;
 	for (uint32_t k = doc_first(doc, obj); k != DOC_NONE; k = doc_next(doc, obj, k + 1)) {
 		if (key_equals(L, doc, k, key, len))
 			found = k + 1;
@@ -220,116 +233,351 @@ static uint32_t find_member(lua_State *L, const struct doc *doc, uint32_t obj, c
 	return found;
 }
 
-/* Pushes member key (a string at key_idx) of the object as push_object would set it. */
-static void push_member(lua_State *L, const struct doc *doc, uint32_t node, uint32_t unk,
-                        int key_idx)
+/* The store at idx gets child store, or false, at key. */
+static void kids_set(lua_State *L, int store, int key, int value)
 {
-	size_t len;
-	const char *key = lua_tolstring(L, key_idx, &len);
-	bool unk_obj = unk != DOC_NONE && doc_type(doc, unk) == DOC_OBJECT;
-	uint32_t v = find_member(L, doc, node, key, len);
-	uint32_t u = unk_obj ? find_member(L, doc, unk, key, len) : DOC_NONE;
-	if (v != DOC_NONE && doc_type(doc, v) != DOC_NULL)
-		push_value(L, doc, v, u);
-	else if (u != DOC_NONE && doc_type(doc, u) != DOC_FALSE)
-		push_unknown_shape(L, doc, u);
+	if (lua_rawgetp(L, store, &kids_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, store, &kids_key);
+	}
+	lua_pushvalue(L, key);
+	if (value)
+		lua_pushvalue(L, value);
 	else
-		lua_pushnil(L);
+		lua_pushboolean(L, 0);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
 }
 
-/* __index of a lazy cache: builds one member, keeps it in the cache. stack: cache, key */
-static int lazy_fill(lua_State *L)
+/* __index of every store (upvalue 1: its kind's build). A child store already made is
+ * viewed; otherwise build(store, key) gives nil (remembered for string keys), a scalar
+ * (kept in the store, where later reads find it without a call) or a new child store (kept
+ * and viewed). stack: store, key */
+static int store_index(lua_State *L)
 {
-	uint32_t node, unk;
-	const struct doc *doc = cache_info(L, 1, &node, &unk);
-	if (!doc || lua_type(L, 2) != LUA_TSTRING)
-		return 0;
-	int running = lua_gc(L, LUA_GCISRUNNING);
-	lua_gc(L, LUA_GCSTOP);
-	push_member(L, doc, node, unk, 2);
-	if (running)
-		lua_gc(L, LUA_GCRESTART);
+	lua_settop(L, 2);
+	if (lua_rawgetp(L, 1, &kids_key) == LUA_TTABLE) {
+		lua_pushvalue(L, 2);
+		int t = lua_rawget(L, 3);
+		if (t == LUA_TTABLE) {
+			luadoc_push_view(L, 4);
+			return 1;
+		}
+		if (t == LUA_TBOOLEAN)
+			return 0;
+	}
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 2);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, 1);
+	lua_call(L, 2, 1); /* stack: store, key, value */
+	switch (lua_type(L, 3)) {
+	case LUA_TNIL:
+		if (lua_type(L, 2) == LUA_TSTRING)
+			kids_set(L, 1, 2, 0);
+		return 0;
+	case LUA_TTABLE:
+		kids_set(L, 1, 2, 3);
+		luadoc_push_view(L, 3);
+		return 1;
+	default:
+		lua_pushvalue(L, 2);
+		lua_pushvalue(L, 3);
+		lua_rawset(L, 1);
+		return 1;
+	}
+}
+
+/* Pushes the metatable shared by the stores of kind (made once per Lua state). */
+static void push_kind_metatable(lua_State *L, const struct luadoc_kind *kind)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, kind) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, kind->build);
+	lua_pushcclosure(L, store_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushlightuserdata(L, (void *)kind);
+	lua_rawsetp(L, -2, &kind_key);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, kind);
+}
+
+static const struct luadoc_kind *kind_of(lua_State *L, int store)
+{
+	const struct luadoc_kind *kind = NULL;
+	if (lua_getmetatable(L, store)) {
+		lua_rawgetp(L, -1, &kind_key);
+		kind = lua_touserdata(L, -1);
+		lua_pop(L, 2);
+	}
+	return kind;
+}
+
+void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind)
+{
+	idx = lua_absindex(L, idx);
+	push_kind_metatable(L, kind ? kind : &luadoc_plain_kind);
+	lua_setmetatable(L, idx);
+}
+
+void luadoc_push_raw_keys(lua_State *L, int store)
+{
+	store = lua_absindex(L, store);
+	lua_newtable(L);
+	lua_Integer n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, store)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TLIGHTUSERDATA)
+			continue;
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, ++n);
+	}
+}
+
+static int plain_build(lua_State *L)
+{
+	(void)L;
+	return 0;
+}
+
+static int plain_keys(lua_State *L)
+{
+	luadoc_push_raw_keys(L, 1);
 	return 1;
 }
 
-static int lazy_newindex(lua_State *L);
-static int lazy_pairs(lua_State *L);
+const struct luadoc_kind luadoc_plain_kind = {plain_build, plain_keys};
 
-/* The cache of the lazy table at idx (its metatable's __index), or 0 if it is not lazy. */
-static int push_lazy_cache(lua_State *L, int idx)
+/* --- the stores of document objects and arrays --- */
+
+static void push_shared(lua_State *L, int ref, const struct doc *doc, uint32_t node, uint32_t unk);
+
+/* build of object stores: member key, as push_object would set it. */
+static int object_build(lua_State *L)
+{
+	uint32_t node, unk;
+	const struct doc *doc = store_info(L, 1, &node, &unk);
+	if (!doc || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	size_t len;
+	const char *key = lua_tolstring(L, 2, &len);
+	uint32_t v = find_member(L, doc, node, key, len);
+	uint32_t u = find_member(L, doc, unk, key, len);
+	lua_rawgetp(L, 1, &docref_key);
+	int ref = lua_gettop(L);
+	if (v != DOC_NONE && doc_type(doc, v) != DOC_NULL)
+		push_shared(L, ref, doc, v, u);
+	else if (u != DOC_NONE && doc_type(doc, u) != DOC_FALSE)
+		push_shared(L, ref, doc, DOC_NONE, u);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+/* keys of object stores: the members in document order, then those only after_unknown has. */
+static int object_keys(lua_State *L)
+{
+	uint32_t node, unk;
+	const struct doc *doc = store_info(L, 1, &node, &unk);
+	lua_newtable(L);
+	if (!doc)
+		return 1;
+	lua_Integer n = 0;
+	for (uint32_t k = doc_first(doc, node); k != DOC_NONE; k = doc_next(doc, node, k + 1)) {
+		push_string(L, doc, k);
+		lua_rawseti(L, -2, ++n);
+	}
+	if (unk == DOC_NONE || doc_type(doc, unk) != DOC_OBJECT)
+		return 1;
+	for (uint32_t k = doc_first(doc, unk); k != DOC_NONE; k = doc_next(doc, unk, k + 1)) {
+		push_string(L, doc, k);
+		size_t len;
+		const char *key = lua_tolstring(L, -1, &len);
+		if (find_member(L, doc, node, key, len) != DOC_NONE)
+			lua_pop(L, 1);
+		else
+			lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
+/* Fills the array store at idx on first use: scalars as elements, containers as child
+ * stores (made, not filled), nulls as holes; # is the last element that is not a hole. */
+static void array_fill(lua_State *L, int store)
+{
+	lua_rawgetp(L, store, &len_key);
+	bool filled = lua_tointeger(L, -1) >= 0;
+	lua_pop(L, 1);
+	uint32_t node, unk;
+	const struct doc *doc = store_info(L, store, &node, &unk);
+	if (filled || !doc)
+		return;
+	luaL_checkstack(L, 6, "array");
+	lua_rawgetp(L, store, &docref_key);
+	int ref = lua_gettop(L);
+	bool unk_arr = unk != DOC_NONE && doc_type(doc, unk) == DOC_ARRAY;
+	uint32_t c = node != DOC_NONE ? doc_first(doc, node) : DOC_NONE;
+	uint32_t u = unk_arr ? doc_first(doc, unk) : DOC_NONE;
+	lua_Integer last = 0;
+	for (lua_Integer i = 1; c != DOC_NONE || u != DOC_NONE; i++) {
+		push_shared(L, ref, doc, c, u); /* stack: ref, value */
+		int t = lua_type(L, -1);
+		if (t != LUA_TNIL)
+			last = i;
+		if (t == LUA_TTABLE) {
+			lua_pushinteger(L, i);
+			kids_set(L, store, ref + 2, ref + 1);
+			lua_settop(L, ref);
+		} else if (t != LUA_TNIL) {
+			lua_rawseti(L, store, i);
+		} else {
+			lua_pop(L, 1);
+		}
+		c = c != DOC_NONE ? doc_next(doc, node, c) : DOC_NONE;
+		u = u != DOC_NONE ? doc_next(doc, unk, u) : DOC_NONE;
+	}
+	lua_pushinteger(L, last);
+	lua_rawsetp(L, store, &len_key);
+	lua_pop(L, 1);
+}
+
+/* build of array stores: elements are all set when the array is filled. */
+static int array_build(lua_State *L)
+{
+	lua_rawgetp(L, 1, &len_key);
+	if (lua_tointeger(L, -1) >= 0)
+		return 0;
+	array_fill(L, 1);
+	lua_settop(L, 2);
+	lua_gettable(L, 1);
+	return 1;
+}
+
+static int array_keys(lua_State *L)
+{
+	array_fill(L, 1);
+	lua_rawgetp(L, 1, &len_key);
+	lua_Integer n = lua_tointeger(L, -1);
+	lua_createtable(L, (int)n, 0);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_pushinteger(L, i);
+		lua_rawseti(L, -2, i);
+	}
+	return 1;
+}
+
+static const struct luadoc_kind object_kind = {object_build, object_keys};
+static const struct luadoc_kind array_kind = {array_build, array_keys};
+
+/* A new store of the object or array node (unk: its after_unknown node). */
+static void push_doc_store(lua_State *L, int ref, uint32_t node, uint32_t unk, bool array)
+{
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, ref);
+	lua_rawsetp(L, -2, &docref_key);
+	lua_pushinteger(L, (lua_Integer)((lua_Unsigned)node | (lua_Unsigned)unk << 32));
+	lua_rawsetp(L, -2, &nodes_key);
+	if (array) {
+		lua_pushinteger(L, -1);
+		lua_rawsetp(L, -2, &len_key);
+	}
+	luadoc_make_store(L, -1, array ? &array_kind : &object_kind);
+}
+
+/* Pushes node (with its after_unknown node unk) as a store holds it: a scalar, nil, the
+ * unknown sentinel, or a new store of an object or array. ref: the docref's index. */
+static void push_shared(lua_State *L, int ref, const struct doc *doc, uint32_t node, uint32_t unk)
+{
+	luaL_checkstack(L, 4, "document");
+	enum doc_type ut = unk != DOC_NONE ? doc_type(doc, unk) : DOC_NULL;
+	if (ut == DOC_TRUE) {
+		luadoc_push_unknown(L);
+		return;
+	}
+	enum doc_type t = node != DOC_NONE ? doc_type(doc, node) : DOC_NULL;
+	if (node == DOC_NONE && (ut == DOC_ARRAY || ut == DOC_OBJECT))
+		t = ut;
+	if (t == DOC_ARRAY || t == DOC_OBJECT)
+		push_doc_store(L, ref, node, unk, t == DOC_ARRAY);
+	else
+		push_value(L, doc, node, unk);
+}
+
+void luadoc_push_shared(lua_State *L, int ref, uint32_t node, uint32_t unknown)
+{
+	ref = lua_absindex(L, ref);
+	const struct docref *dr = lua_touserdata(L, ref);
+	if (!dr || !dr->doc || (node == DOC_NONE && unknown == DOC_NONE))
+		lua_pushnil(L);
+	else
+		push_shared(L, ref, dr->doc, node, unknown);
+}
+
+/* --- views --- */
+
+/* Pushes what the metatable of the table at idx keeps under key and returns its index, or
+ * returns 0 (nothing pushed) when that is not a table. */
+static int push_meta_table(lua_State *L, int idx, const void *key)
 {
 	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
 		return 0;
-	lua_getfield(L, -1, "__pairs");
-	bool lazy = lua_tocfunction(L, -1) == lazy_pairs;
-	lua_pop(L, 1);
-	if (!lazy) {
-		lua_pop(L, 1);
+	if (lua_rawgetp(L, -1, key) != LUA_TTABLE) {
+		lua_pop(L, 2);
 		return 0;
 	}
-	lua_getfield(L, -1, "__index");
 	lua_remove(L, -2);
 	return lua_gettop(L);
 }
 
-/* Sets every member of the object in the table at t, taking those already read from the
- * cache at cache. */
-static void fill_all(lua_State *L, int t, int cache, const struct doc *doc, uint32_t node,
-                     uint32_t unk)
+/* The store of the view at idx (pushed), or 0 when the value is not a view. */
+static int push_store_of(lua_State *L, int idx)
 {
-	for (uint32_t k = doc_first(doc, node); k != DOC_NONE; k = doc_next(doc, node, k + 1)) {
-		push_string(L, doc, k); /* stack: key */
-		lua_pushvalue(L, -1);
-		if (lua_rawget(L, cache) == LUA_TNIL) {
-			lua_pop(L, 1);
-			push_member(L, doc, node, unk, lua_gettop(L));
-		}
-		lua_rawset(L, t);
-	}
-	if (unk == DOC_NONE || doc_type(doc, unk) != DOC_OBJECT)
-		return;
-	for (uint32_t k = doc_first(doc, unk); k != DOC_NONE; k = doc_next(doc, unk, k + 1)) {
-		push_string(L, doc, k);
-		lua_pushvalue(L, -1);
-		if (lua_rawget(L, t) != LUA_TNIL) {
-			lua_pop(L, 2);
-			continue;
-		}
-		lua_pop(L, 1);
-		lua_pushvalue(L, -1);
-		if (lua_rawget(L, cache) == LUA_TNIL) {
-			lua_pop(L, 1);
-			push_member(L, doc, node, unk, lua_gettop(L));
-		}
-		lua_rawset(L, t);
-	}
+	return push_meta_table(L, idx, &store_key);
 }
 
+int luadoc_push_origin(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	int store = push_meta_table(L, idx, &store_key);
+	return store ? store : push_meta_table(L, idx, &origin_key);
+}
+
+/* Copies every member of the view at idx from its store (child stores as this policy's
+ * views of them, so identity holds) and replaces its metatable by one that reads nothing:
+ * the view becomes the policy's own table. No-op for any other value. */
 void luadoc_touch(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
-	int cache = push_lazy_cache(L, idx);
-	if (!cache)
+	int store = push_store_of(L, idx);
+	if (!store)
 		return;
-	luaL_checkstack(L, 8, "lazy object");
-	uint32_t node, unk;
-	const struct doc *doc = cache_info(L, cache, &node, &unk);
-	if (doc) {
-		int running = lua_gc(L, LUA_GCISRUNNING);
-		lua_gc(L, LUA_GCSTOP);
-		fill_all(L, idx, cache, doc, node, unk);
-		if (running)
-			lua_gc(L, LUA_GCRESTART);
+	luaL_checkstack(L, 6, "view");
+	const struct luadoc_kind *kind = kind_of(L, store);
+	lua_pushcfunction(L, kind->keys);
+	lua_pushvalue(L, store);
+	lua_call(L, 1, 1);
+	int keys = lua_gettop(L);
+	for (lua_Integer i = 1; lua_rawgeti(L, keys, i) != LUA_TNIL; i++) {
+		lua_pushvalue(L, -1);
+		lua_gettable(L, store); /* stack: key, value */
+		lua_rawset(L, idx);
 	}
-	lua_pop(L, 1);
-	lua_pushnil(L);
+	lua_settop(L, store);
+	lua_createtable(L, 0, 2);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, store);
+	lua_rawsetp(L, -2, &origin_key);
 	lua_setmetatable(L, idx);
+	lua_pop(L, 1);
 }
 
-static int lazy_newindex(lua_State *L)
+static int view_newindex(lua_State *L)
 {
 	luadoc_touch(L, 1);
 	lua_settop(L, 3);
@@ -337,7 +585,24 @@ static int lazy_newindex(lua_State *L)
 	return 0;
 }
 
-static int lazy_next(lua_State *L)
+/* # of a view: the array length kept by its store, else the store's raw length. */
+static int view_len(lua_State *L)
+{
+	int store = push_store_of(L, 1);
+	if (!store)
+		return 0;
+	if (lua_rawgetp(L, store, &len_key) == LUA_TNUMBER) {
+		if (lua_tointeger(L, -1) < 0) {
+			array_fill(L, store);
+			lua_rawgetp(L, store, &len_key);
+		}
+		return 1;
+	}
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, store));
+	return 1;
+}
+
+static int view_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luadoc_touch(L, 1);
@@ -348,16 +613,16 @@ static int lazy_next(lua_State *L)
 	return 1;
 }
 
-static int lazy_pairs(lua_State *L)
+static int view_pairs(lua_State *L)
 {
 	luadoc_touch(L, 1);
-	lua_pushcfunction(L, lazy_next);
+	lua_pushcfunction(L, view_next);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
 
-static int lazy_rawget(lua_State *L)
+static int view_rawget(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
@@ -367,7 +632,7 @@ static int lazy_rawget(lua_State *L)
 	return 1;
 }
 
-static int lazy_rawlen(lua_State *L)
+static int view_rawlen(lua_State *L)
 {
 	int t = lua_type(L, 1);
 	luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
@@ -376,7 +641,7 @@ static int lazy_rawlen(lua_State *L)
 	return 1;
 }
 
-static int lazy_rawset(lua_State *L)
+static int view_rawset(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
@@ -388,57 +653,81 @@ static int lazy_rawset(lua_State *L)
 }
 
 const luaL_Reg luadoc_raw_funcs[] = {
-	{"next", lazy_next},
-	{"rawget", lazy_rawget},
-	{"rawlen", lazy_rawlen},
-	{"rawset", lazy_rawset},
+	{"next", view_next},
+	{"rawget", view_rawget},
+	{"rawlen", view_rawlen},
+	{"rawset", view_rawset},
 	{NULL, NULL},
 };
 
-/* The metatable every lazy cache shares: its __index builds members. */
-static void push_fill_metatable(lua_State *L)
+/* Pushes the metatable of the views of the store at idx (made on first use, kept in it). */
+static void push_view_metatable(lua_State *L, int store)
 {
-	if (lua_getfield(L, LUA_REGISTRYINDEX, LAZY_FILL_KEY) == LUA_TTABLE)
+	if (lua_rawgetp(L, store, &viewmeta_key) == LUA_TTABLE)
 		return;
 	lua_pop(L, 1);
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, lazy_fill);
+	lua_createtable(L, 0, 6);
+	lua_pushvalue(L, store);
 	lua_setfield(L, -2, "__index");
-	lua_pushvalue(L, -1);
-	lua_setfield(L, LUA_REGISTRYINDEX, LAZY_FILL_KEY);
-}
-
-void luadoc_push_lazy(lua_State *L, int ref, uint32_t node, uint32_t unknown)
-{
-	ref = lua_absindex(L, ref);
-	const struct docref *dr = lua_touserdata(L, ref);
-	const struct doc *doc = dr ? dr->doc : NULL;
-	if (!doc || node == DOC_NONE || doc_type(doc, node) != DOC_OBJECT ||
-	    doc_node(doc, node)->len < LAZY_MIN_MEMBERS) {
-		if (doc)
-			luadoc_push(L, doc, node, unknown);
-		else
-			lua_pushnil(L);
-		return;
-	}
-	luaL_checkstack(L, 6, "lazy object");
-	lua_createtable(L, 0, 0);           /* stack: t */
-	lua_createtable(L, 0, 4);           /* stack: t, mt */
-	lua_createtable(L, 0, 2);           /* stack: t, mt, cache */
-	lua_pushvalue(L, ref);
-	lua_rawsetp(L, -2, &docref_key);
-	lua_pushinteger(L, (lua_Integer)((lua_Unsigned)node | (lua_Unsigned)unknown << 32));
-	lua_rawsetp(L, -2, &nodes_key);
-	push_fill_metatable(L);
-	lua_setmetatable(L, -2);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, lazy_newindex);
+	lua_pushcfunction(L, view_newindex);
 	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, lazy_pairs);
+	lua_pushcfunction(L, view_pairs);
 	lua_setfield(L, -2, "__pairs");
+	lua_pushcfunction(L, view_len);
+	lua_setfield(L, -2, "__len");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, store);
+	lua_rawsetp(L, -2, &store_key);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, store, &viewmeta_key);
+}
+
+/* The views of a policy run. The run's number lives in the extra space of the main thread
+ * (a coroutine's own copy may be older); a store keeps its view and the number of the run
+ * that made it, so a view is found with two lookups and never reaches another run. */
+static lua_Integer *views_run(lua_State *L)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+	lua_State *main = lua_tothread(L, -1);
+	lua_pop(L, 1);
+	return (lua_Integer *)lua_getextraspace(main);
+}
+
+lua_Integer luadoc_views_begin(lua_State *L)
+{
+	static _Atomic lua_Integer runs;
+	lua_Integer *run = views_run(L);
+	lua_Integer saved = *run;
+	*run = ++runs;
+	return saved;
+}
+
+void luadoc_views_end(lua_State *L, lua_Integer saved)
+{
+	*views_run(L) = saved;
+}
+
+bool luadoc_push_view(lua_State *L, int store)
+{
+	store = lua_absindex(L, store);
+	luaL_checkstack(L, 4, "view");
+	lua_Integer run = *views_run(L);
+	lua_rawgetp(L, store, &viewrun_key);
+	bool mine = lua_tointeger(L, -1) == run && run != 0;
+	lua_pop(L, 1);
+	if (mine && lua_rawgetp(L, store, &view_key) == LUA_TTABLE)
+		return false;
+	if (mine)
+		lua_pop(L, 1);
+	lua_createtable(L, 0, 0);
+	push_view_metatable(L, store);
 	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, store, &view_key);
+	lua_pushinteger(L, run);
+	lua_rawsetp(L, store, &viewrun_key);
+	return true;
 }
 
 /* --- Lua to JSON --- */

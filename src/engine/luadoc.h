@@ -21,22 +21,53 @@
  * plan's after_unknown tree (true where the value is unknown), or DOC_NONE. Runs with the
  * collector stopped; may raise a memory error. */
 void luadoc_push(lua_State *L, const struct doc *doc, uint32_t node, uint32_t unknown);
-/* Lazy objects. A large object (a resource's `values`, `before`...) is pushed as an empty
- * table whose members are built one at a time on first read, through a locked metatable:
- * a policy reading r.values.region does not pay for the whole attribute tree. Any write,
- * pairs(), next(), rawget(), rawlen(), rawset() or JSON encoding first builds every member
- * (reusing those already read, so identity holds) and drops the metatable: from then on it
- * is a plain table. ref is the document reference (luadoc_push_docref) the table reads
- * from; when the ref is invalidated (the run that made it ended), unread members read as
- * nil. Pushes a plain table (luadoc_push) for small objects and any other value. */
-void luadoc_push_lazy(lua_State *L, int ref, uint32_t node, uint32_t unknown);
-/* Pushes a new document reference (a userdata) for lazy objects of doc. */
+/*
+ * Shared stores and per-policy views. A store holds one object or array of a document for
+ * the whole engine run, shared by every policy: scalar members as raw fields, built on
+ * first read; objects and arrays as child stores. Policies never see a store: each policy
+ * sees views, empty tables whose locked metatable reads through to the store, and reading
+ * an object or array member gives this policy's view of the child store (the same table on
+ * every read in one policy run). Any write, pairs(), next(), rawget(), rawlen(), rawset()
+ * or JSON encoding first copies every member into the view and replaces its metatable by
+ * one that reads nothing (still locked): from then on it is the policy's own table, and nothing it does reaches another policy.
+ * A policy reading r.values.region does not pay for the whole attribute tree, and the next
+ * policy reading it pays for no conversion at all.
+ *
+ * A store's kind says how it builds a member it lacks: build(store, key) returns nil, a
+ * scalar (kept in the store) or a new store (kept as its child); keys(store) returns the
+ * list of every key, for copying into a view.
+ */
+struct luadoc_kind {
+	lua_CFunction build;
+	lua_CFunction keys;
+};
+/* Stores that build nothing: every member is set when the store is made. */
+extern const struct luadoc_kind luadoc_plain_kind;
+/* Makes the table at idx a store of kind (NULL: luadoc_plain_kind). */
+void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind);
+/* Pushes node (with after_unknown node unknown) as a store holds it: a new store for an
+ * object or array, else the value (nil for DOC_NONE). ref is the index of the document
+ * reference (luadoc_push_docref); nil when it was invalidated. */
+void luadoc_push_shared(lua_State *L, int ref, uint32_t node, uint32_t unknown);
+/* Pushes the running policy's view of the store at idx; true when it was made now. */
+bool luadoc_push_view(lua_State *L, int store);
+/* Starts a policy run: views are never shared between two runs. Returns what to give
+ * luadoc_views_end, which puts back the views of the run this one was nested in. */
+lua_Integer luadoc_views_begin(lua_State *L);
+void luadoc_views_end(lua_State *L, lua_Integer saved);
+/* Pushes the store the view at idx reads, or read before it was copied, and returns its
+ * index; returns 0 (nothing pushed) for any other value. */
+int luadoc_push_origin(lua_State *L, int idx);
+/* Pushes the list of the raw keys of the store at idx (hidden keys left out). */
+void luadoc_push_raw_keys(lua_State *L, int store);
+/* Pushes a new document reference (a userdata) for stores of doc. */
 void luadoc_push_docref(lua_State *L, const struct doc *doc);
-/* Invalidates the document reference at idx: its lazy objects read nothing more. */
+/* Invalidates the document reference at idx: its stores build nothing more. */
 void luadoc_docref_invalidate(lua_State *L, int idx);
-/* Builds every member of the lazy object at idx (no-op for any other value). */
+/* Copies every member into the view at idx, making it the policy's own table (no-op for
+ * any other value). */
 void luadoc_touch(lua_State *L, int idx);
-/* next, rawget, rawlen and rawset that build lazy objects first (for policy sandboxes). */
+/* next, rawget, rawlen and rawset that copy views first (for policy sandboxes). */
 extern const struct luaL_Reg luadoc_raw_funcs[];
 
 /* Pushes the moongate.unknown sentinel. */

@@ -1,8 +1,10 @@
 /*
- * Lua views of the model for the running policy: resource tables (core fields set eagerly,
- * values/before/raw/sensitive built from the document on first access and then stored as
- * plain fields), the model table for evaluate and ctx.model, and ctx itself. Every table is
- * created for one policy run, and the metatables are locked (__metatable = false).
+ * Lua views of the model for the running policy: resource tables, the model table for
+ * evaluate and ctx.model, and ctx itself. A resource is a store (luadoc.h) made once per
+ * engine run and shared by every policy: its core fields set when it is made; actions,
+ * values, before, raw and sensitive built from the document on first read. Each policy sees
+ * its own views of the stores, so a write by one policy never reaches the next. Metatables
+ * are locked (__metatable = false).
  */
 #include "engine/engine_int.h"
 
@@ -14,8 +16,8 @@
 #include "engine/luadoc.h"
 #include "engine/mod_glob.h"
 
-/* The lazily built fields: which document node, whether after_unknown applies, and whether
- * an absent or null node still gives a table (so `r.values.x` never fails). */
+/* The fields built on first read: which document node, whether after_unknown applies, and
+ * whether an absent or null node still gives a table (so `r.values.x` never fails). */
 static const struct {
 	const char *name;
 	size_t node;      /* offsetof the node in struct model_resource */
@@ -27,11 +29,14 @@ static const struct {
 	{"raw", offsetof(struct model_resource, node), false, false},
 	{"sensitive", offsetof(struct model_resource, sensitive), false, false},
 };
+#define NLAZY (sizeof lazy_fields / sizeof lazy_fields[0])
 
 static const char *const action_names[] = {"no-op", "create", "read", "update", "delete", "forget"};
 static const char *const region_states[] = {
 	[REGION_NONE] = "none", [REGION_KNOWN] = "known", [REGION_UNKNOWN] = "unknown",
 };
+
+static const char index_key = 'i'; /* resource store: its index in the model */
 
 static struct run *current_run(lua_State *L)
 {
@@ -53,7 +58,8 @@ static void set_integer(lua_State *L, const char *key, lua_Integer value)
 	lua_setfield(L, -2, key);
 }
 
-/* Plan actions as Terraform writes them; a replacement is { "delete", "create" }. */
+/* Pushes a store of the plan actions as Terraform writes them; a replacement is
+ * { "delete", "create" }. */
 static void push_actions(lua_State *L, unsigned actions)
 {
 	lua_createtable(L, 2, 0);
@@ -69,9 +75,10 @@ static void push_actions(lua_State *L, unsigned actions)
 			lua_rawseti(L, -2, ++n);
 		}
 	}
+	luadoc_make_store(L, -1, NULL);
 }
 
-/* Pushes the document reference of input k for the running policy (made on first use). */
+/* Pushes the document reference of input k (made on first use, kept for the engine run). */
 static void push_docref(lua_State *L, struct run *run, size_t k)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_docrefs);
@@ -84,52 +91,63 @@ static void push_docref(lua_State *L, struct run *run, size_t k)
 	lua_remove(L, -2);
 }
 
-/* Builds r.actions into the table at 1 and pushes it; most policies never read it. */
-static int resource_actions(lua_State *L, struct run *run)
+/* Pushes lazy field f of resource r as its store holds it. */
+static void push_lazy_field(lua_State *L, struct run *run, const struct model_resource *r,
+                            size_t f)
 {
-	size_t i = rtable_index(L, run, 1);
-	if (i == SIZE_MAX)
-		return 0;
-	push_actions(L, run->m->resources[i].actions);
-	lua_pushvalue(L, 2);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, 1);
-	return 1;
+	uint32_t node = *(const uint32_t *)((const char *)r + lazy_fields[f].node);
+	uint32_t unk = lazy_fields[f].with_unknown ? r->unknown : DOC_NONE;
+	const struct doc *doc = &run->m->inputs[r->input]->doc;
+	if (lazy_fields[f].always_table && (node == DOC_NONE || doc_type(doc, node) == DOC_NULL)) {
+		lua_newtable(L);
+		luadoc_make_store(L, -1, NULL);
+		return;
+	}
+	push_docref(L, run, r->input);
+	luadoc_push_shared(L, -1, node, unk);
+	lua_remove(L, -2);
 }
 
-/* __index of resource tables: builds a lazy field and stores it in the table. */
-static int resource_index(lua_State *L)
+/* build of resource stores (stack: store, key): actions and the lazy fields. */
+static int resource_build(lua_State *L)
 {
 	struct run *run = current_run(L);
-	const char *key = lua_tostring(L, 2);
-	if (!run || !key || lua_type(L, 2) != LUA_TSTRING)
+	if (!run || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
-	if (strcmp(key, "actions") == 0)
-		return resource_actions(L, run);
-	for (size_t f = 0; f < sizeof lazy_fields / sizeof lazy_fields[0]; f++) {
-		if (strcmp(key, lazy_fields[f].name) != 0)
-			continue;
-		size_t i = rtable_index(L, run, 1);
-		if (i == SIZE_MAX)
-			return 0;
-		const struct model_resource *r = &run->m->resources[i];
-		uint32_t node = *(const uint32_t *)((const char *)r + lazy_fields[f].node);
-		uint32_t unk = lazy_fields[f].with_unknown ? r->unknown : DOC_NONE;
-		const struct doc *doc = &run->m->inputs[r->input]->doc;
-		if (lazy_fields[f].always_table && (node == DOC_NONE || doc_type(doc, node) == DOC_NULL)) {
-			lua_newtable(L);
-		} else {
-			push_docref(L, run, r->input);
-			luadoc_push_lazy(L, -1, node, unk);
-			lua_remove(L, -2);
-		}
-		lua_pushvalue(L, 2);
-		lua_pushvalue(L, -2);
-		lua_rawset(L, 1);
+	lua_rawgetp(L, 1, &index_key);
+	lua_Integer i = lua_tointeger(L, -1);
+	if (i < 0 || (size_t)i >= run->m->nresources)
+		return 0;
+	const struct model_resource *r = &run->m->resources[i];
+	const char *key = lua_tostring(L, 2);
+	if (strcmp(key, "actions") == 0) {
+		push_actions(L, r->actions);
 		return 1;
+	}
+	for (size_t f = 0; f < NLAZY; f++) {
+		if (strcmp(key, lazy_fields[f].name) == 0) {
+			push_lazy_field(L, run, r, f);
+			return 1;
+		}
 	}
 	return 0;
 }
+
+/* keys of resource stores: the core fields, then actions and the lazy fields. */
+static int resource_keys(lua_State *L)
+{
+	luadoc_push_raw_keys(L, 1);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	lua_pushliteral(L, "actions");
+	lua_rawseti(L, -2, ++n);
+	for (size_t f = 0; f < NLAZY; f++) {
+		lua_pushstring(L, lazy_fields[f].name);
+		lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
+static const struct luadoc_kind resource_kind = {resource_build, resource_keys};
 
 static void push_locked_metatable(lua_State *L, lua_CFunction index)
 {
@@ -140,36 +158,31 @@ static void push_locked_metatable(lua_State *L, lua_CFunction index)
 	lua_setfield(L, -2, "__metatable");
 }
 
-/* Pushes a table with weak keys or values (mode "k" or "v"). */
-static void push_weak_table(lua_State *L, const char *mode)
-{
-	lua_newtable(L);
-	lua_createtable(L, 0, 1);
-	lua_pushstring(L, mode);
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-}
-
-/* The cache and the reverse index are weak: a resource table lives as long as the policy
- * holds it (identity is kept while it matters), and a check over every resource does not
- * keep every resource's values alive. */
+/* Per policy run: its views and its model table. The stores and document references are
+ * made by the first policy of the engine run. */
 void rtable_begin(lua_State *L, struct run *run)
 {
-	push_weak_table(L, "v");
-	run->ref_rcache = luaL_ref(L, LUA_REGISTRYINDEX);
-	push_weak_table(L, "kv"); /* values are integers: all-weak, not an ephemeron table */
-	run->ref_rindex = luaL_ref(L, LUA_REGISTRYINDEX);
-	push_locked_metatable(L, resource_index);
-	run->ref_rmeta = luaL_ref(L, LUA_REGISTRYINDEX);
+	run->saved_views = luadoc_views_begin(L);
 	run->ref_model = LUA_NOREF;
-	lua_newtable(L);
-	run->ref_docrefs = luaL_ref(L, LUA_REGISTRYINDEX);
+	if (run->ref_stores == LUA_NOREF) {
+		lua_createtable(L, (int)run->m->nresources, 0);
+		run->ref_stores = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_newtable(L);
+		run->ref_docrefs = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
 }
 
-/* Lazy objects a policy kept past its run read nothing more: the model may be freed. */
-static void invalidate_docrefs(lua_State *L, struct run *run)
+void rtable_end(lua_State *L, struct run *run)
 {
-	if (run->ref_docrefs == LUA_NOREF || run->ref_docrefs == LUA_REFNIL)
+	luadoc_views_end(L, run->saved_views);
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_model);
+	run->ref_model = LUA_NOREF;
+}
+
+/* Stores a policy kept past the engine run build nothing more: the model may be freed. */
+void rtable_free_run(lua_State *L, struct run *run)
+{
+	if (!L || run->ref_docrefs == LUA_NOREF)
 		return;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_docrefs);
 	lua_pushnil(L);
@@ -179,21 +192,11 @@ static void invalidate_docrefs(lua_State *L, struct run *run)
 	}
 	lua_pop(L, 1);
 	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_docrefs);
-	run->ref_docrefs = LUA_NOREF;
+	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_stores);
+	run->ref_docrefs = run->ref_stores = LUA_NOREF;
 }
 
-void rtable_end(lua_State *L, struct run *run)
-{
-	invalidate_docrefs(L, run);
-	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rcache);
-	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rindex);
-	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_rmeta);
-	luaL_unref(L, LUA_REGISTRYINDEX, run->ref_model);
-	run->ref_rcache = run->ref_rindex = run->ref_rmeta = run->ref_model = LUA_NOREF;
-}
-
-/* Hash slots of a resource table: 12 strings, line, column, then actions and values when
- * read (a power of two, so the usual fields never rehash). */
+/* Hash slots of a resource store: 12 strings, line, column and the hidden index. */
 #define RESOURCE_FIELDS 16
 
 /* The string fields of a resource table, in the order of string_field. */
@@ -214,97 +217,47 @@ static const char *string_field(const struct run *run, size_t i, size_t f)
 	return values[f];
 }
 
-/* Pushes the run's string array: [f + 1] is key f, [NSTRINGS * (i + 1) + f + 1] the value of
- * field f of resource i (nil when absent). Made on first use: later policies fetch their
- * strings with lua_rawgeti instead of hashing them again. */
-static void push_strings(lua_State *L, struct run *run)
+static void push_resource_store(lua_State *L, struct run *run, size_t i)
 {
-	if (run->ref_strings != LUA_NOREF) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_strings);
-		return;
-	}
-	size_t n = run->m->nresources;
-	lua_createtable(L, (int)(NSTRINGS * (n + 1)), 0);
-	for (size_t f = 0; f < NSTRINGS; f++) {
-		lua_pushstring(L, string_keys[f]);
-		lua_rawseti(L, -2, (lua_Integer)f + 1);
-	}
-	for (size_t i = 0; i < n; i++) {
-		for (size_t f = 0; f < NSTRINGS; f++) {
-			const char *value = string_field(run, i, f);
-			if (!value)
-				continue;
-			lua_pushstring(L, value);
-			lua_rawseti(L, -2, (lua_Integer)(NSTRINGS * (i + 1) + f + 1));
-		}
-	}
-	lua_pushvalue(L, -1);
-	run->ref_strings = luaL_ref(L, LUA_REGISTRYINDEX);
-}
-
-void rtable_free_run(lua_State *L, struct run *run)
-{
-	if (L && run->ref_strings != LUA_NOREF)
-		luaL_unref(L, LUA_REGISTRYINDEX, run->ref_strings);
-	run->ref_strings = LUA_NOREF;
-}
-
-static void build_resource(lua_State *L, struct run *run, size_t i)
-{
-	push_strings(L, run);
-	int strings = lua_gettop(L);
 	lua_createtable(L, 0, RESOURCE_FIELDS);
-	for (size_t f = 0; f < NSTRINGS; f++) {
-		lua_rawgeti(L, strings, (lua_Integer)f + 1);
-		if (lua_rawgeti(L, strings, (lua_Integer)(NSTRINGS * (i + 1) + f + 1)) == LUA_TNIL) {
-			lua_pop(L, 2);
-			continue;
-		}
-		lua_rawset(L, -3); /* stack: strings, t */
-	}
+	for (size_t f = 0; f < NSTRINGS; f++)
+		set_string(L, string_keys[f], string_field(run, i, f));
 	unsigned line, column;
 	run_position(run, i, &line, &column);
 	if (line) {
 		set_integer(L, "line", line);
 		set_integer(L, "column", column);
 	}
-	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rmeta);
-	lua_setmetatable(L, -2);
-	lua_remove(L, strings);
+	lua_pushinteger(L, (lua_Integer)i);
+	lua_rawsetp(L, -2, &index_key);
+	luadoc_make_store(L, -1, &resource_kind);
 }
 
 void rtable_push_resource(lua_State *L, struct run *run, size_t i)
 {
 	luaL_checkstack(L, 8, "resource");
-	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rcache);
-	if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TNIL) {
-		lua_remove(L, -2);
-		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_stores);
+	if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		push_resource_store(L, run, i);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, (lua_Integer)i + 1);
 	}
+	luadoc_push_view(L, -1); /* stack: stores, store, view */
+	lua_replace(L, -3);
 	lua_pop(L, 1);
-	build_resource(L, run, i); /* stack: cache, t */
-	lua_pushvalue(L, -1);
-	lua_rawseti(L, -3, (lua_Integer)i + 1);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rindex);
-	lua_pushvalue(L, -2);
-	lua_pushinteger(L, (lua_Integer)i);
-	lua_rawset(L, -3);
-	lua_pop(L, 1);
-	lua_remove(L, -2);
 }
 
 size_t rtable_index(lua_State *L, struct run *run, int idx)
 {
-	if (lua_type(L, idx) != LUA_TTABLE)
+	int store = luadoc_push_origin(L, idx);
+	if (!store)
 		return SIZE_MAX;
-	idx = lua_absindex(L, idx);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, run->ref_rindex);
-	lua_pushvalue(L, idx);
-	lua_rawget(L, -2);
-	int isnum;
-	lua_Integer i = lua_tointegerx(L, -1, &isnum);
+	lua_Integer i = -1;
+	if (lua_rawgetp(L, store, &index_key) == LUA_TNUMBER)
+		i = lua_tointeger(L, -1);
 	lua_pop(L, 2);
-	return isnum && i >= 0 && (size_t)i < run->m->nresources ? (size_t)i : SIZE_MAX;
+	return i >= 0 && (size_t)i < run->m->nresources ? (size_t)i : SIZE_MAX;
 }
 
 /* model.by_type(glob): the visible resources whose type matches, in model order. The glob is

@@ -100,7 +100,7 @@ void run_init(struct run *run, struct engine *e, struct model *m, struct finding
 	run->m = m;
 	run->out = out;
 	run->d = d;
-	run->ref_strings = LUA_NOREF;
+	run->ref_stores = run->ref_docrefs = LUA_NOREF;
 	index_types(run);
 	group_types(run);
 	index_addresses(run);

@@ -45,6 +45,7 @@ static void run_alone(struct engine *e, struct policy *p, struct model *m, struc
 	run_init(&run, e, m, out, d);
 	e->run = &run;
 	run_policy(e, &run, p);
+	rtable_free_run(e->sb.L, &run);
 	e->run = outer;
 	run_free(&run);
 	e->sb.count = saved.count;

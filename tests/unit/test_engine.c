@@ -49,6 +49,15 @@ static void outcome_free(struct outcome *o)
 	diags_free(&o->d);
 }
 
+/* Asserts that policy id reported exactly msg on the resource at address. */
+static void expect_message(const struct outcome *o, const char *id, const char *address,
+                           const char *msg)
+{
+	const struct finding *x = fx_finding(&o->f, id, address);
+	assert_non_null(x);
+	assert_string_equal(x->message, msg);
+}
+
 #define POLICY_HEAD(types) \
 	"return { title = 'T', severity = 'medium', description = 'D', remediation = 'R',\n" \
 	"  types = " types ",\n"
@@ -74,9 +83,8 @@ static void test_result_forms(void **state)
 	assert_int_equal(o.d.n, 0);
 	assert_int_equal(engine_policy_count(o.e), 5);
 	assert_int_equal(fx_count(&o.f, "forms/string"), 2); /* "old" is destroyed: skipped */
+	expect_message(&o, "forms/string", "aws_s3_bucket.a", "bucket a");
 	const struct finding *x = fx_finding(&o.f, "forms/string", "aws_s3_bucket.a");
-	assert_non_null(x);
-	assert_string_equal(x->message, "bucket a");
 	assert_int_equal(x->severity, SEV_MEDIUM);
 	assert_string_equal(x->title, "T");
 	assert_string_equal(x->remediation, "R");
@@ -123,9 +131,7 @@ static void test_values(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	const struct finding *x = fx_finding(&o.f, "v", "aws_s3_bucket.a");
-	assert_non_null(x);
-	assert_string_equal(x->message, "integer,float,nil,nil,true,true,false,1,nil,3,true,r1,true,x,"
+	expect_message(&o, "v", "aws_s3_bucket.a", "integer,float,nil,nil,true,true,false,1,nil,3,true,r1,true,x,"
 	                                "nil,aws_s3_bucket.a,true,create,none,tfplan");
 	outcome_free(&o);
 	fx_rmrf(root);
@@ -147,10 +153,53 @@ static void test_isolation(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	const struct finding *x = fx_finding(&o.f, "b", "aws_s3_bucket.b");
-	assert_non_null(x);
-	assert_string_equal(x->message, "aws_s3_bucket,b,create,none,plan.json,true,true,true");
+	expect_message(&o, "b", "aws_s3_bucket.b", "aws_s3_bucket,b,create,none,plan.json,true,true,true");
 	assert_null(fx_finding(&o.f, "a", "aws_s3_bucket.b"));
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
+/* Stores are shared by the policies of a run, views are not: s1 writes into nested objects
+ * and arrays, s2 (run next) still reads the document; s3 checks identity and pairs after a
+ * write, and members only after_unknown has. */
+static void test_shared_views(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "s1.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name ~= 'a' then return end\n"
+	         "    local v = r.values\n"
+	         "    v.tags.Owner = 'w'; v.list[1] = 'zap'; table.insert(v.rules, 'extra')\n"
+	         "    v.rules[1].id = 'changed'; v.bucket = nil; r.values.extra = true; r.region = 'mars'\n"
+	         "    return v.tags.Owner .. r.values.tags.Owner .. #v.rules end }\n");
+	fx_write(root, "s2.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name ~= 'a' then return end\n"
+	         "    local v = r.values\n"
+	         "    local n = 0\n"
+	         "    for _ in ipairs(v.rules) do n = n + 1 end\n"
+	         "    local out = { v.tags.Owner, tostring(v.list[1]), tostring(#v.rules), v.rules[1].id,\n"
+	         "      tostring(v.bucket), tostring(v.extra), tostring(r.region), tostring(v == r.values),\n"
+	         "      tostring(v.rules[2] == r.values.rules[2]), tostring(#v.list), tostring(n),\n"
+	         "      tostring(getmetatable(v)), table.concat(v.list, '|', 3, 3) }\n"
+	         "    return table.concat(out, ',') end }\n");
+	fx_write(root, "s3.lua", POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name ~= 'a' then return end\n"
+	         "    local t = r.values.tags; t.X = 1\n"
+	         "    local v = r.values\n"
+	         "    local ks, c = {}, 0\n"
+	         "    for k in pairs(v) do ks[#ks + 1] = k end\n"
+	         "    local k = next(r.values.tags)\n"
+	         "    while k do c = c + 1; k = next(t, k) end\n"
+	         "    table.sort(ks)\n"
+	         "    return table.concat({ tostring(r.values.tags.X), table.concat(ks, '+'),\n"
+	         "      tostring(rawget(v, 'tags') == t), tostring(moongate.is_unknown(v.arn)),\n"
+	         "      tostring(getmetatable(t)), tostring(c), rawget(t, 'Owner') }, ';') end }\n");
+	struct outcome o;
+	run_root(&o, root, NULL);
+	assert_int_equal(o.d.n, 0);
+	expect_message(&o, "s1", "aws_s3_bucket.a", "ww3");
+	expect_message(&o, "s2", "aws_s3_bucket.a", "x,1,2,r0,a,nil,nil,true,true,3,2,false,3");
+	expect_message(&o, "s3", "aws_s3_bucket.a", "1;acl+arn+bucket+f+list+n+rules+tags;true;true;false;2;x");
 	outcome_free(&o);
 	fx_rmrf(root);
 }
@@ -222,9 +271,8 @@ static void test_evaluate_model(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
+	expect_message(&o, "ev", "aws_kms_key.k", "3,2,aws_s3_bucket.a,aws_kms_key,nil,nil,plan.json,true,true,true");
 	const struct finding *x = fx_finding(&o.f, "ev", "aws_kms_key.k");
-	assert_non_null(x);
-	assert_string_equal(x->message, "3,2,aws_s3_bucket.a,aws_kms_key,nil,nil,plan.json,true,true,true");
 	assert_int_equal(x->severity, SEV_INFO);
 	outcome_free(&o);
 	fx_rmrf(root);
@@ -375,9 +423,8 @@ static void test_config(void **state)
 	struct outcome o;
 	run_root(&o, root, &cfg);
 	assert_int_equal(o.d.n, 0);
+	expect_message(&o, "conf/params", NULL, "7 strict eu 2 true false conf/params critical");
 	const struct finding *x = fx_finding(&o.f, "conf/params", NULL);
-	assert_non_null(x);
-	assert_string_equal(x->message, "7 strict eu 2 true false conf/params critical");
 	assert_int_equal(x->severity, SEV_CRITICAL);
 	assert_int_equal(fx_count(&o.f, "conf/off"), 0);
 	const struct policy_info *off = engine_policy(o.e, 0);
@@ -592,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_result_forms),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_isolation),
+		cmocka_unit_test(test_shared_views),
 		cmocka_unit_test(test_cannot_verify),
 		cmocka_unit_test(test_types_dispatch),
 		cmocka_unit_test(test_evaluate_model),
