@@ -122,6 +122,7 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	e->timeout = opts->timeout > 0 ? opts->timeout : ENGINE_DEFAULT_TIMEOUT;
 	e->max_findings = opts->max_findings ? opts->max_findings : ENGINE_DEFAULT_MAX_FINDINGS;
 	e->config = opts->config;
+	e->ref_pack_modules = LUA_NOREF;
 	e->roots = xcalloc(opts->npolicy_dirs + 1, sizeof *e->roots);
 	for (size_t i = 0; i < opts->npolicy_dirs; i++)
 		e->roots[e->nroots++] = strip_slashes(opts->policy_dirs[i]);

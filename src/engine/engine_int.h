@@ -39,6 +39,8 @@ struct engine {
 	struct policy *policies; /* sorted by id */
 	size_t npolicies;
 	struct run *run;         /* the run in progress, for the Lua callbacks */
+	int ref_pack_modules;    /* the module cache the built-in policies share, or LUA_NOREF
+	                            until the first is loaded (policyload.c) */
 };
 
 /* One engine_run: indexes over the model built once, and the policy being run. */

@@ -22,7 +22,6 @@
 #include "util/xalloc.h"
 
 #define WALK_MAX_DEPTH 32
-#define LOADING_MARK "moongate.loading"
 
 /* A policy file found before loading. */
 struct candidate {
@@ -175,7 +174,21 @@ static void load_module(lua_State *L, const char *name, const char *id)
 		lua_error(L);
 }
 
-/* require(name) for policies and modules; upvalue 1 is the policy's module cache. */
+static int policy_require(lua_State *L);
+
+/* Pushes require for the chunk of one policy and its modules: upvalue 1 is the module cache
+ * (name -> value, at cache), upvalue 2 the names this policy's load is loading (at loading). */
+static void push_require(lua_State *L, int cache, int loading)
+{
+	cache = lua_absindex(L, cache);
+	loading = lua_absindex(L, loading);
+	lua_pushvalue(L, cache);
+	lua_pushvalue(L, loading);
+	lua_pushcclosure(L, policy_require, 2);
+}
+
+/* require(name) for policies and modules. Only loaded modules enter the cache: after a
+ * failed load, the next policy requiring the module loads it again. */
 static int policy_require(lua_State *L)
 {
 	const char *name = luaL_checkstring(L, 1);
@@ -184,21 +197,20 @@ static int policy_require(lua_State *L)
 		                     "and the built-in library can be required", name);
 	const char *id = luaL_gsub(L, name, ".", "/"); /* stack: name, id */
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) {
-		if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), LOADING_MARK) == 0)
-			return luaL_error(L, "module '%s' requires itself (a require loop)", name);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
 		return 1;
-	}
-	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+		return luaL_error(L, "module '%s' requires itself (a require loop)", name);
+	lua_pop(L, 2);
 	load_module(L, name, id);
 	sandbox_new_env(L);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, policy_require, 1);
+	push_require(L, lua_upvalueindex(1), lua_upvalueindex(2));
 	lua_setfield(L, -2, "require");
 	lua_setupvalue(L, -2, 1); /* the chunk's _ENV */
 	lua_pushvalue(L, 2);
-	lua_pushliteral(L, LOADING_MARK);
-	lua_rawset(L, lua_upvalueindex(1));
+	lua_pushboolean(L, 1);
+	lua_rawset(L, lua_upvalueindex(2));
 	lua_pushvalue(L, 1);
 	lua_call(L, 1, 1);
 	if (lua_isnil(L, -1)) {
@@ -209,6 +221,24 @@ static int policy_require(lua_State *L)
 	lua_pushvalue(L, -2);
 	lua_rawset(L, lua_upvalueindex(1));
 	return 1;
+}
+
+/* Pushes the module cache of the policy being loaded: the built-in policies share one (one
+ * instance of each library module for the whole pack; they never write into them), every
+ * organisation policy has its own (what it does to a module reaches no other policy). */
+static void push_module_cache(lua_State *L, struct engine *e, bool builtin)
+{
+	if (!builtin) {
+		lua_newtable(L);
+		return;
+	}
+	if (e->ref_pack_modules == LUA_NOREF) {
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		e->ref_pack_modules = luaL_ref(L, LUA_REGISTRYINDEX);
+		return;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_pack_modules);
 }
 
 /* --- metadata --- */
@@ -591,9 +621,11 @@ static int load_protected(lua_State *L)
 		return 0;
 	}
 	sandbox_new_env(L);
+	push_module_cache(L, job->e, job->c->b != NULL);
 	lua_newtable(L);
-	lua_pushcclosure(L, policy_require, 1);
-	lua_setfield(L, -2, "require");
+	push_require(L, -2, -1);
+	lua_setfield(L, -4, "require");
+	lua_pop(L, 2);
 	lua_setupvalue(L, -2, 1);
 	if (!sandbox_pcall(sb, 0, 1, &job->err)) {
 		job->failed = true;

@@ -515,6 +515,31 @@ static void test_require(void **state)
 	fx_rmrf(root);
 }
 
+/* The built-in policies share one instance of each library module. An organisation's
+ * lib/util.lua replaces the built-in one for them too; when it fails, every built-in policy
+ * that needs it reports the module's error (a failed load is not taken for a require loop
+ * by the next policy). */
+static void test_pack_modules(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "lib/util.lua", "error('util is broken')\n");
+	const char *dirs[1] = {root};
+	struct engine_options opts = {.builtin = true, .policy_dirs = dirs, .npolicy_dirs = 1};
+	struct diags d = {0};
+	struct engine *e = engine_new(&opts, &d);
+	size_t broken = 0;
+	for (size_t i = 0; i < d.n; i++) {
+		assert_null(strstr(d.v[i].message, "require loop"));
+		broken += strstr(d.v[i].message, "util is broken") != NULL;
+	}
+	assert_true(broken >= 2);
+	assert_true(engine_policy_count(e) > 0); /* those without lib.util still load */
+	engine_free(e);
+	diags_free(&d);
+	fx_rmrf(root);
+}
+
 static void test_determinism(void **state)
 {
 	(void)state;
@@ -650,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_policy_info),
 		cmocka_unit_test(test_require),
+		cmocka_unit_test(test_pack_modules),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_builtin_override),
 	};
