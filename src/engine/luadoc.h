@@ -49,8 +49,15 @@ void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind);
  * object or array, else the value (nil for DOC_NONE). ref is the index of the document
  * reference (luadoc_push_docref); nil when it was invalidated. */
 void luadoc_push_shared(lua_State *L, int ref, uint32_t node, uint32_t unknown);
-/* Pushes the running policy's view of the store at idx; true when it was made now. */
+/* Pushes the running policy's view of the store at idx; true when it was made now. Outside
+ * a policy run (no luadoc_views_begin), every call makes a new view. */
 bool luadoc_push_view(lua_State *L, int store);
+/* Pushes a new view of the store at idx with new views of its child stores already set in
+ * it (for small stores whose views are made outside policy runs: library tables). */
+void luadoc_push_view_tree(lua_State *L, int store);
+/* Pushes a new plain store holding what the table at idx holds now; nested tables become
+ * child stores, copied the same way (the table must not contain itself). */
+void luadoc_push_frozen(lua_State *L, int idx);
 /* Starts a policy run: views are never shared between two runs. Returns what to give
  * luadoc_views_end, which puts back the views of the run this one was nested in. */
 lua_Integer luadoc_views_begin(lua_State *L);

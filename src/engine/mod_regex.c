@@ -23,7 +23,13 @@ struct rx_entry {
 	size_t len;
 	pcre2_code *code;
 	pcre2_match_data *md;
+	uint32_t uses; /* matches run so far; the JIT compiles at RX_JIT_AFTER */
 };
+
+/* A pattern is matched by the interpreter until it has run this many times, then JIT-compiled:
+ * a JIT compile costs about as much as a few hundred short interpreted matches, and a run on
+ * one small file uses most patterns once or twice. */
+#define RX_JIT_AFTER 64
 
 struct rx_cache {
 	struct rx_entry **buckets;
@@ -110,7 +116,6 @@ static struct rx_entry *regex_get(lua_State *L, int arg)
 		luaL_error(L, "invalid regex '%s': %s at offset %d", p, (const char *)msg, (int)erroff);
 		return NULL;
 	}
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* interpreted when JIT is unavailable */
 	e = xcalloc(1, sizeof *e);
 	e->hash = h;
 	e->pattern = xstrndup(p, len);
@@ -143,6 +148,8 @@ static bool regex_exec(lua_State *L, struct rx_entry *e, const char *s, size_t l
 	const struct sandbox *sb = sandbox_from(L);
 	apply_limits(c, sb);
 	uint32_t options = sb->regex_depth || sb->regex_heap_kib ? PCRE2_NO_JIT : 0;
+	if (e->uses < RX_JIT_AFTER && ++e->uses == RX_JIT_AFTER)
+		pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE); /* stays interpreted without a JIT */
 	int rc = pcre2_match(e->code, (PCRE2_SPTR)s, len, start, options, e->md, c->mctx);
 	if (rc >= 0)
 		return true;

@@ -1,6 +1,6 @@
 /*
- * moongate.regex: PCRE2 regular expressions for policies. Patterns are compiled once (JIT
- * when available) and cached in C by pattern text; every match runs under match, depth and
+ * moongate.regex: PCRE2 regular expressions for policies. Patterns are compiled once and
+ * cached in C by pattern text (JIT-compiled, when available, once a pattern has run often); every match runs under match, depth and
  * heap limits so a catastrophic pattern raises "regex match limit exceeded" instead of
  * hanging (count hooks do not fire inside C functions).
  */

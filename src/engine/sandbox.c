@@ -208,6 +208,23 @@ static int sandbox_load(lua_State *L)
 	return lua_gettop(L) - 4;
 }
 
+/* Replaces every table of the template at the top (string, math, moongate...) by a store
+ * (luadoc.h): environments get views of them instead of deep copies. */
+static void freeze_libraries(lua_State *L)
+{
+	int t = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			luadoc_push_frozen(L, -1);
+			lua_pushvalue(L, -3);
+			lua_insert(L, -2);
+			lua_rawset(L, t); /* replacing an existing key keeps lua_next valid */
+		}
+		lua_pop(L, 1);
+	}
+}
+
 /* Copies the globals table at the top into a new template table. */
 static void build_template(lua_State *L)
 {
@@ -228,6 +245,7 @@ static void build_template(lua_State *L)
 	lua_setfield(L, -2, "xpcall");
 	hostmods_push(L);
 	lua_setfield(L, -2, "moongate");
+	freeze_libraries(L);
 }
 
 /* Protected setup: libraries, the locked string metatable, the template. */
@@ -392,28 +410,21 @@ void sandbox_error_free(struct sandbox_error *err)
 	memset(err, 0, sizeof *err);
 }
 
-/* Copies the table at src into a new table at the top, nested tables copied too. */
-static void copy_table(lua_State *L, int src)
+void sandbox_new_env(lua_State *L)
 {
-	src = lua_absindex(L, src);
-	lua_createtable(L, 0, 16);
+	luaL_checkstack(L, 8, "environment");
+	lua_getfield(L, LUA_REGISTRYINDEX, TEMPLATE_KEY);
+	lua_createtable(L, 0, 48);
 	lua_pushnil(L);
-	while (lua_next(L, src)) { /* stack: copy, k, v */
+	while (lua_next(L, -3)) { /* stack: template, env, key, value */
 		if (lua_type(L, -1) == LUA_TTABLE) {
-			copy_table(L, -1);
+			luadoc_push_view_tree(L, -1); /* each environment its own library tables */
 			lua_replace(L, -2);
 		}
 		lua_pushvalue(L, -2);
 		lua_insert(L, -2);
 		lua_rawset(L, -4);
 	}
-}
-
-void sandbox_new_env(lua_State *L)
-{
-	luaL_checkstack(L, 8, "environment");
-	lua_getfield(L, LUA_REGISTRYINDEX, TEMPLATE_KEY);
-	copy_table(L, -1);
 	lua_remove(L, -2);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -2, "_G");

@@ -58,7 +58,9 @@ static const struct {
 	{"aa-writer",
 	 "r.values.acl = 'hacked'; r.address = 'hacked'; leak = 'a'; _G.leak2 = 'b'\n"
 	 "    string.upper = function() return 'hacked' end; moongate.glob = nil\n"
-	 "    moongate.regex.test = nil; table.insert = nil; load('leak3 = 1')()"},
+	 "    moongate.regex.test = nil; table.insert = nil; load('leak3 = 1')()\n"
+	 "    assert(string.upper('a') == 'hacked' and moongate.regex.test == nil)\n"
+	 "    assert(moongate.regex == moongate.regex and moongate.glob == nil and not table.insert)"},
 	{"bytecode",
 	 "local f, err = load('\\27LuaT\\0\\25\\147\\r\\n\\26\\n') assert(f == nil)\n"
 	 "    local g, err2 = load('\\27Lua', 'x', 'b') assert(g == nil)\n"
