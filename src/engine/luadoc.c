@@ -317,6 +317,11 @@ static const struct luadoc_kind *kind_of(lua_State *L, int store)
 	return kind;
 }
 
+bool luadoc_is_store(lua_State *L, int idx)
+{
+	return lua_type(L, idx) == LUA_TTABLE && kind_of(L, idx) != NULL;
+}
+
 void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind)
 {
 	idx = lua_absindex(L, idx);
@@ -345,20 +350,9 @@ static int plain_build(lua_State *L)
 	return 0;
 }
 
-/* keys of plain stores: the raw keys, then those of the child stores. */
 static int plain_keys(lua_State *L)
 {
 	luadoc_push_raw_keys(L, 1);
-	lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
-	if (lua_rawgetp(L, 1, &kids_key) == LUA_TTABLE) {
-		lua_pushnil(L);
-		while (lua_next(L, 3)) {
-			lua_pop(L, 1);
-			lua_pushvalue(L, -1);
-			lua_rawseti(L, 2, ++n);
-		}
-	}
-	lua_settop(L, 2);
 	return 1;
 }
 
@@ -367,22 +361,14 @@ const struct luadoc_kind luadoc_plain_kind = {plain_build, plain_keys};
 void luadoc_push_frozen(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
-	luaL_checkstack(L, 6, "store");
 	lua_newtable(L);
-	int store = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, idx)) { /* stack: store, key, value */
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			luadoc_push_frozen(L, -1);
-			kids_set(L, store, store + 1, store + 3);
-			lua_pop(L, 2);
-		} else {
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, store);
-		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
 	}
-	luadoc_make_store(L, store, NULL);
+	luadoc_make_store(L, -1, NULL);
 }
 
 /* --- the stores of document objects and arrays --- */
@@ -596,12 +582,6 @@ void luadoc_touch(lua_State *L, int idx)
 	int keys = lua_gettop(L);
 	for (lua_Integer i = 1; lua_rawgeti(L, keys, i) != LUA_TNIL; i++) {
 		lua_pushvalue(L, -1);
-		if (lua_rawget(L, idx) != LUA_TNIL) { /* set in the view already */
-			lua_pop(L, 2);
-			continue;
-		}
-		lua_pop(L, 1);
-		lua_pushvalue(L, -1);
 		lua_gettable(L, store); /* stack: key, value */
 		lua_rawset(L, idx);
 	}
@@ -755,28 +735,9 @@ static void push_new_view(lua_State *L, int store)
 	lua_setmetatable(L, -2);
 }
 
-void luadoc_push_view_tree(lua_State *L, int store)
+void luadoc_push_new_view(lua_State *L, int store)
 {
-	store = lua_absindex(L, store);
-	luaL_checkstack(L, 6, "view");
-	push_new_view(L, store);
-	if (lua_rawgetp(L, store, &kids_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return;
-	}
-	lua_pushnil(L);
-	while (lua_next(L, -2)) { /* stack: view, kids, key, kid */
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			luadoc_push_view_tree(L, -1);
-			lua_replace(L, -2);
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, -5);
-		} else {
-			lua_pop(L, 1);
-		}
-	}
-	lua_pop(L, 1);
+	push_new_view(L, lua_absindex(L, store));
 }
 
 bool luadoc_push_view(lua_State *L, int store)

@@ -43,6 +43,8 @@ struct luadoc_kind {
 };
 /* Stores that build nothing: every member is set when the store is made. */
 extern const struct luadoc_kind luadoc_plain_kind;
+/* True when the value at idx is a store. */
+bool luadoc_is_store(lua_State *L, int idx);
 /* Makes the table at idx a store of kind (NULL: luadoc_plain_kind). */
 void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind);
 /* Pushes node (with after_unknown node unknown) as a store holds it: a new store for an
@@ -52,11 +54,10 @@ void luadoc_push_shared(lua_State *L, int ref, uint32_t node, uint32_t unknown);
 /* Pushes the running policy's view of the store at idx; true when it was made now. Outside
  * a policy run (no luadoc_views_begin), every call makes a new view. */
 bool luadoc_push_view(lua_State *L, int store);
-/* Pushes a new view of the store at idx with new views of its child stores already set in
- * it (for small stores whose views are made outside policy runs: library tables). */
-void luadoc_push_view_tree(lua_State *L, int store);
-/* Pushes a new plain store holding what the table at idx holds now; nested tables become
- * child stores, copied the same way (the table must not contain itself). */
+/* Pushes a new view of the store at idx, whoever asks again. */
+void luadoc_push_new_view(lua_State *L, int store);
+/* Pushes a new plain store holding what the table at idx holds now. The table must hold no
+ * table: a view would hand it out to be written into. */
 void luadoc_push_frozen(lua_State *L, int idx);
 /* Starts a policy run: views are never shared between two runs. Returns what to give
  * luadoc_views_end, which puts back the views of the run this one was nested in. */

@@ -208,14 +208,31 @@ static int sandbox_load(lua_State *L)
 	return lua_gettop(L) - 4;
 }
 
-/* Replaces every table of the template at the top (string, math, moongate...) by a store
- * (luadoc.h): environments get views of them instead of deep copies. */
+/* True when the table at idx holds no table. */
+static bool is_flat(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		bool table = lua_type(L, -1) == LUA_TTABLE;
+		lua_pop(L, 1);
+		if (table) {
+			lua_pop(L, 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Replaces the flat tables of the template at the top (string, math...) by stores
+ * (luadoc.h): environments get views of them instead of copies. moongate, which holds
+ * tables, is still copied whole into each environment. */
 static void freeze_libraries(lua_State *L)
 {
 	int t = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
-		if (lua_type(L, -1) == LUA_TTABLE) {
+		if (lua_type(L, -1) == LUA_TTABLE && is_flat(L, -1)) {
 			luadoc_push_frozen(L, -1);
 			lua_pushvalue(L, -3);
 			lua_insert(L, -2);
@@ -410,6 +427,23 @@ void sandbox_error_free(struct sandbox_error *err)
 	memset(err, 0, sizeof *err);
 }
 
+/* Copies the table at src into a new table at the top, nested tables copied too. */
+static void copy_table(lua_State *L, int src)
+{
+	src = lua_absindex(L, src);
+	lua_createtable(L, 0, 16);
+	lua_pushnil(L);
+	while (lua_next(L, src)) { /* stack: copy, k, v */
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			copy_table(L, -1);
+			lua_replace(L, -2);
+		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+}
+
 void sandbox_new_env(lua_State *L)
 {
 	luaL_checkstack(L, 8, "environment");
@@ -417,8 +451,11 @@ void sandbox_new_env(lua_State *L)
 	lua_createtable(L, 0, 48);
 	lua_pushnil(L);
 	while (lua_next(L, -3)) { /* stack: template, env, key, value */
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			luadoc_push_view_tree(L, -1); /* each environment its own library tables */
+		if (lua_type(L, -1) == LUA_TTABLE) { /* each environment its own library tables */
+			if (luadoc_is_store(L, -1))
+				luadoc_push_new_view(L, -1);
+			else
+				copy_table(L, -1);
 			lua_replace(L, -2);
 		}
 		lua_pushvalue(L, -2);

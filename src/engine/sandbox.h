@@ -64,7 +64,7 @@ void sandbox_error_free(struct sandbox_error *err);
 void sandbox_error_parse(struct sandbox_error *err, const char *text);
 
 /* Pushes a fresh _ENV: a copy of the allowed globals (library tables as views of one shared
- * store each, so writes stay in this environment), _G pointing at itself and a `load` bound
+ * store each, moongate copied whole: writes stay in this environment), _G pointing at itself and a `load` bound
  * to it. `require` is the
  * caller's to set. */
 void sandbox_new_env(lua_State *L);
