@@ -150,10 +150,17 @@ static size_t count_chars(const char *s, size_t n)
 	return n - cont;
 }
 
+/* Characters among the n bytes at s of doc's source. */
+static size_t chars_of(const struct doc *doc, const char *s, size_t n)
+{
+	return doc->ascii ? n : count_chars(s, n);
+}
+
 /* Moves the position (*line, *col) at byte from to byte to: newlines found with memchr,
  * the column counted only from the last of them. */
-static void advance(const char *data, size_t from, size_t to, unsigned *line, unsigned *col)
+static void advance(const struct doc *doc, size_t from, size_t to, unsigned *line, unsigned *col)
 {
+	const char *data = doc->src.data;
 	const char *p = data + from, *end = data + to, *last = NULL;
 	for (;;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -164,10 +171,10 @@ static void advance(const char *data, size_t from, size_t to, unsigned *line, un
 		p = nl + 1;
 	}
 	if (last) {
-		*col = 1 + (unsigned)count_chars(last + 1, (size_t)(end - last - 1));
+		*col = 1 + (unsigned)chars_of(doc, last + 1, (size_t)(end - last - 1));
 		return;
 	}
-	*col += (unsigned)count_chars(data + from, to - from);
+	*col += (unsigned)chars_of(doc, data + from, to - from);
 }
 
 /* Positions of every resource of input k, in one forward scan of its source. */
@@ -190,7 +197,7 @@ static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
 	for (size_t j = 0; j < n; j++) {
 		size_t target = tmp[j].pos < doc->src.len ? tmp[j].pos : doc->src.len;
 		if (target > at) {
-			advance(doc->src.data, at, target, &line, &col);
+			advance(doc, at, target, &line, &col);
 			at = target;
 		}
 		run->line[tmp[j].index] = line;

@@ -198,6 +198,9 @@ static void scan_comments(struct suppressions *s, struct model *m, size_t i, pcr
                           struct diags *d)
 {
 	const struct doc_source *src = &m->inputs[i]->doc.src;
+	enum model_format f = m->inputs[i]->format;
+	if (f == FORMAT_TFPLAN || f == FORMAT_TFSTATE || f == FORMAT_TFJSON)
+		return; /* JSON only: no comments (a plan of 80 MB is not searched) */
 	if (!src->data || !memmem(src->data, src->len, SUPPRESS_KEYWORD, strlen(SUPPRESS_KEYWORD)))
 		return;
 	size_t off = 0;

@@ -80,6 +80,7 @@ struct doc {
 	char *arena;           /* owned text arena (YAML), or NULL */
 	struct doc_node *nodes;
 	uint32_t n, cap;
+	bool ascii;            /* the source is all ASCII (known after a JSON parse; else false) */
 	uint32_t *roots;       /* one root node index per document */
 	uint32_t nroots;
 	struct doc_dup *dups;  /* duplicate keys of the last parse, the first DOC_MAX_DUPS found */

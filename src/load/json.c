@@ -188,6 +188,8 @@ static cursor scan_utf8(struct parser *ps, cursor p)
 {
 	unsigned c = p[0], lo = 0x80, hi = 0xBF;
 	int extra;
+	if (ps->doc)
+		ps->doc->ascii = false;
 	if (c >= 0xC2 && c <= 0xDF) {
 		extra = 1;
 	} else if (c >= 0xE0 && c <= 0xEF) {
@@ -578,8 +580,11 @@ static bool run(struct doc *doc, const char *data, size_t len, const struct json
 	if (len == 0)
 		return fail(&ps, ps.base, "empty document");
 	cursor p = ps.base;
-	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
 		p += 3; /* a UTF-8 byte order mark is ignored (RFC 8259 section 8.1) */
+		if (doc)
+			doc->ascii = false;
+	}
 	p = skip_space(p);
 	if (p >= ps.end)
 		return fail(&ps, p, "empty document");
@@ -600,6 +605,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	doc->n = 0;
 	doc->nroots = 0;
 	doc_clear_dups(doc);
+	doc->ascii = true; /* until a string holds a byte >= 0x80 */
 	if (doc->cap < len / 12 + 16 && len < UINT32_MAX) {
 		/* pre-size: plans hold one node per 13-25 bytes; unused capacity is never touched */
 		size_t cap = doc->cap;
@@ -608,6 +614,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	}
 	if (!run(doc, doc->src.data, len, opts, err)) {
 		doc->n = 0;
+		doc->ascii = false;
 		return false;
 	}
 	doc_add_root(doc, 0);

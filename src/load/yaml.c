@@ -913,6 +913,7 @@ static void state_free(struct yaml_state *st)
 bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err)
 {
 	struct yaml_state st;
+	doc->ascii = false; /* columns are counted in characters */
 	state_init(&st, doc, opts, err);
 	bool ok = true, done = false;
 	while (ok && !done) {
