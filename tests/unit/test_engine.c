@@ -2,6 +2,8 @@
  * errors and determinism (src/engine). */
 #include "test_engine_fixture.h"
 
+#include "util/buf.h"
+
 /* Two buckets and a key; the first bucket has an unknown attribute and a null. */
 static const char plan_json[] =
 	"{\"rc\": [\n"
@@ -50,10 +52,10 @@ static void outcome_free(struct outcome *o)
 }
 
 /* Asserts that policy id reported exactly msg on the resource at address. */
-static void expect_message(const struct outcome *o, const char *id, const char *address,
+static void expect_message(const struct findings *f, const char *id, const char *address,
                            const char *msg)
 {
-	const struct finding *x = fx_finding(&o->f, id, address);
+	const struct finding *x = fx_finding(f, id, address);
 	assert_non_null(x);
 	assert_string_equal(x->message, msg);
 }
@@ -83,7 +85,7 @@ static void test_result_forms(void **state)
 	assert_int_equal(o.d.n, 0);
 	assert_int_equal(engine_policy_count(o.e), 5);
 	assert_int_equal(fx_count(&o.f, "forms/string"), 2); /* "old" is destroyed: skipped */
-	expect_message(&o, "forms/string", "aws_s3_bucket.a", "bucket a");
+	expect_message(&o.f, "forms/string", "aws_s3_bucket.a", "bucket a");
 	const struct finding *x = fx_finding(&o.f, "forms/string", "aws_s3_bucket.a");
 	assert_int_equal(x->severity, SEV_MEDIUM);
 	assert_string_equal(x->title, "T");
@@ -131,7 +133,7 @@ static void test_values(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	expect_message(&o, "v", "aws_s3_bucket.a", "integer,float,nil,nil,true,true,false,1,nil,3,true,r1,true,x,"
+	expect_message(&o.f, "v", "aws_s3_bucket.a", "integer,float,nil,nil,true,true,false,1,nil,3,true,r1,true,x,"
 	                                "nil,aws_s3_bucket.a,true,create,none,tfplan");
 	outcome_free(&o);
 	fx_rmrf(root);
@@ -153,7 +155,7 @@ static void test_isolation(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	expect_message(&o, "b", "aws_s3_bucket.b", "aws_s3_bucket,b,create,none,plan.json,true,true,true");
+	expect_message(&o.f, "b", "aws_s3_bucket.b", "aws_s3_bucket,b,create,none,plan.json,true,true,true");
 	assert_null(fx_finding(&o.f, "a", "aws_s3_bucket.b"));
 	outcome_free(&o);
 	fx_rmrf(root);
@@ -197,9 +199,9 @@ static void test_shared_views(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	expect_message(&o, "s1", "aws_s3_bucket.a", "ww3");
-	expect_message(&o, "s2", "aws_s3_bucket.a", "x,1,2,r0,a,nil,nil,true,true,3,2,false,3");
-	expect_message(&o, "s3", "aws_s3_bucket.a", "1;acl+arn+bucket+f+list+n+rules+tags;true;true;false;2;x");
+	expect_message(&o.f, "s1", "aws_s3_bucket.a", "ww3");
+	expect_message(&o.f, "s2", "aws_s3_bucket.a", "x,1,2,r0,a,nil,nil,true,true,3,2,false,3");
+	expect_message(&o.f, "s3", "aws_s3_bucket.a", "1;acl+arn+bucket+f+list+n+rules+tags;true;true;false;2;x");
 	outcome_free(&o);
 	fx_rmrf(root);
 }
@@ -271,7 +273,7 @@ static void test_evaluate_model(void **state)
 	struct outcome o;
 	run_root(&o, root, NULL);
 	assert_int_equal(o.d.n, 0);
-	expect_message(&o, "ev", "aws_kms_key.k", "3,2,aws_s3_bucket.a,aws_kms_key,nil,nil,plan.json,true,true,true");
+	expect_message(&o.f, "ev", "aws_kms_key.k", "3,2,aws_s3_bucket.a,aws_kms_key,nil,nil,plan.json,true,true,true");
 	const struct finding *x = fx_finding(&o.f, "ev", "aws_kms_key.k");
 	assert_int_equal(x->severity, SEV_INFO);
 	outcome_free(&o);
@@ -326,6 +328,22 @@ static void test_positions_utf8(void **state)
 	const struct finding *x = fx_finding(&f, "pos", "aws_s3_bucket.u");
 	assert_non_null(x);
 	assert_string_equal(x->message, "1:53");
+	findings_free(&f);
+	model_free(&m);
+	/* a line longer than the 4,080 bytes the column counter takes in one block */
+	struct buf long_line = {0};
+	buf_adds(&long_line, "{\"rc\": [{\"address\": \"");
+	for (int i = 0; i < 3000; i++)
+		buf_adds(&long_line, "\xc3\xa9");
+	buf_adds(&long_line, "\", \"values\": {}}, {\"address\": \"aws_s3_bucket.u\", \"values\": {}}]}");
+	model_init(&m);
+	in = fx_input(&m, "long.json", buf_str(&long_line));
+	fx_resource(&m, in, "x.y", "x", "rc.0");
+	fx_resource(&m, in, "aws_s3_bucket.u", "aws_s3_bucket", "rc.1");
+	memset(&f, 0, sizeof f);
+	engine_run(e, &m, &f, &d);
+	expect_message(&f, "pos", "aws_s3_bucket.u", "1:3040");
+	buf_free(&long_line);
 	engine_free(e);
 	model_free(&m);
 	findings_free(&f);
@@ -423,7 +441,7 @@ static void test_config(void **state)
 	struct outcome o;
 	run_root(&o, root, &cfg);
 	assert_int_equal(o.d.n, 0);
-	expect_message(&o, "conf/params", NULL, "7 strict eu 2 true false conf/params critical");
+	expect_message(&o.f, "conf/params", NULL, "7 strict eu 2 true false conf/params critical");
 	const struct finding *x = fx_finding(&o.f, "conf/params", NULL);
 	assert_int_equal(x->severity, SEV_CRITICAL);
 	assert_int_equal(fx_count(&o.f, "conf/off"), 0);
