@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* an error position outside the input */
 	for (uint32_t i = 0; i < doc.n; i++) {
 		unsigned line, column;
-		if (doc.nodes[i].next <= i || doc.nodes[i].next > doc.n)
+		if (doc_end(&doc, i) <= i || doc_end(&doc, i) > doc.n)
 			abort(); /* a broken tape */
 		doc_position(&doc, doc.nodes[i].pos, &line, &column);
 		free(doc_strdup(&doc, i, NULL));

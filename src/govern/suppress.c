@@ -320,7 +320,7 @@ static void declared_lines(struct model *m, size_t i, const char *address, unsig
 		doc_position(doc, doc_node(doc, r->node)->pos, &lines[1], &column);
 		lines[0] = lines[1];
 		uint32_t key = r->node - 1;
-		if (r->node > 0 && doc_type(doc, key) == DOC_STRING && doc_node(doc, key)->next == r->node)
+		if (r->node > 0 && doc_type(doc, key) == DOC_STRING && doc_end(doc, key) == r->node)
 			doc_position(doc, doc_node(doc, key)->pos, &lines[0], &column);
 		return;
 	}

@@ -29,7 +29,8 @@ uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos)
 	memset(nd, 0, sizeof *nd);
 	nd->type = (uint8_t)type;
 	nd->pos = pos;
-	nd->next = doc->n + 1;
+	if (doc_is_container(nd))
+		nd->after = doc->n + 1; /* empty until the loader closes it */
 	return doc->n++;
 }
 
@@ -162,8 +163,8 @@ static uint64_t key_hash(const struct doc *doc, const struct doc_node *k)
 static void check_small(struct doc *doc, uint32_t obj)
 {
 	uint64_t sig[DOC_SMALL_OBJECT], seen[4] = {0, 0, 0, 0};
-	uint32_t key[DOC_SMALL_OBJECT], end = doc->nodes[obj].next, n = 0;
-	for (uint32_t k = obj + 1; k < end; k = doc->nodes[k + 1].next, n++) {
+	uint32_t key[DOC_SMALL_OBJECT], end = doc->nodes[obj].after, n = 0;
+	for (uint32_t k = obj + 1; k < end; k = doc_end(doc, k + 1), n++) {
 		key[n] = k;
 		sig[n] = key_sig(doc, &doc->nodes[k]);
 		unsigned b = (unsigned)((sig[n] * 0x9E3779B97F4A7C15u) >> 56);
@@ -187,8 +188,8 @@ static void check_large(struct doc *doc, uint32_t obj, uint32_t pairs)
 	while (size < (size_t)pairs * 2)
 		size *= 2;
 	uint32_t *slots = xcalloc(size, sizeof *slots);
-	uint32_t end = doc->nodes[obj].next;
-	for (uint32_t k = obj + 1; k < end; k = doc->nodes[k + 1].next) {
+	uint32_t end = doc->nodes[obj].after;
+	for (uint32_t k = obj + 1; k < end; k = doc_end(doc, k + 1)) {
 		size_t i = (size_t)key_hash(doc, &doc->nodes[k]) & (size - 1);
 		for (; slots[i]; i = (i + 1) & (size - 1)) {
 			if (keys_equal(doc, slots[i] - 1, k)) {
@@ -256,15 +257,15 @@ void doc_report_duplicates(struct doc *doc, struct diags *diags)
 
 uint32_t doc_first(const struct doc *doc, uint32_t node)
 {
-	if (node == DOC_NONE || doc->nodes[node].next == node + 1)
+	if (node == DOC_NONE || doc_end(doc, node) == node + 1)
 		return DOC_NONE;
 	return node + 1;
 }
 
 uint32_t doc_next(const struct doc *doc, uint32_t parent, uint32_t c)
 {
-	uint32_t n = doc->nodes[c].next;
-	return n < doc->nodes[parent].next ? n : DOC_NONE;
+	uint32_t n = doc_end(doc, c);
+	return n < doc_end(doc, parent) ? n : DOC_NONE;
 }
 
 static bool text_eq(const struct doc *doc, const struct doc_node *nd, const char *s)
@@ -295,8 +296,8 @@ uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key)
 	if (obj == DOC_NONE || doc->nodes[obj].type != DOC_OBJECT)
 		return DOC_NONE;
 	uint32_t found = DOC_NONE;
-	uint32_t end = doc->nodes[obj].next;
-	for (uint32_t k = obj + 1; k < end; k = doc->nodes[k + 1].next) {
+	uint32_t end = doc->nodes[obj].after;
+	for (uint32_t k = obj + 1; k < end; k = doc_end(doc, k + 1)) {
 		if (text_eq(doc, &doc->nodes[k], key))
 			found = k + 1;
 	}
@@ -309,7 +310,7 @@ uint32_t doc_index(const struct doc *doc, uint32_t arr, uint32_t idx)
 		return DOC_NONE;
 	uint32_t c = arr + 1;
 	while (idx--)
-		c = doc->nodes[c].next;
+		c = doc_end(doc, c);
 	return c;
 }
 

@@ -38,15 +38,24 @@ enum doc_flags {
 	DOC_ESCAPED = 1, /* string text holds JSON backslash escapes: decode with doc_string */
 };
 
+/* 16 bytes: a scalar's subtree is itself, so the end of a subtree is only stored for arrays
+ * and objects, in the place of the text offset only scalars have (doc_end reads either). */
 struct doc_node {
 	uint8_t type;  /* enum doc_type */
 	uint8_t flags; /* enum doc_flags */
 	uint16_t reserved;
 	uint32_t pos;  /* byte offset in the source */
-	uint32_t text; /* scalars: offset of the text in doc->text */
 	uint32_t len;  /* scalars: text length; arrays: elements; objects: pairs */
-	uint32_t next; /* index one past this node's subtree */
+	union {
+		uint32_t text;  /* scalars: offset of the text in doc->text */
+		uint32_t after; /* arrays and objects: index one past the subtree */
+	};
 };
+
+static inline bool doc_is_container(const struct doc_node *nd)
+{
+	return nd->type == DOC_ARRAY || nd->type == DOC_OBJECT;
+}
 
 /* The bytes of a file as read, with a lazily built index of line starts. */
 struct doc_source {
@@ -87,6 +96,13 @@ struct doc {
 	uint32_t ndups;
 	uint32_t ndups_total;  /* all duplicate keys found, recorded or not */
 };
+
+/* Index one past the subtree of node i (i + 1 for a scalar). */
+static inline uint32_t doc_end(const struct doc *doc, uint32_t i)
+{
+	const struct doc_node *nd = &doc->nodes[i];
+	return doc_is_container(nd) ? nd->after : i + 1;
+}
 
 /* --- building (used by the loaders) --- */
 void doc_init(struct doc *doc, const char *path);

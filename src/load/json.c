@@ -368,9 +368,8 @@ static inline uint32_t push_node(struct parser *ps, uint8_t type, uint8_t flags,
 	nd->flags = flags;
 	nd->reserved = 0;
 	nd->pos = pos;
-	nd->text = text;
+	nd->text = text; /* containers: their end, set when they close */
 	nd->len = len;
-	nd->next = i + 1;
 	return i;
 }
 
@@ -408,7 +407,7 @@ static inline void close_frame(struct parser *ps)
 	if (ps->doc) {
 		struct doc_node *nd = &ps->doc->nodes[f->node];
 		nd->len = f->count;
-		nd->next = ps->doc->n;
+		nd->after = ps->doc->n;
 		if (f->maybe_dup)
 			doc_check_keys(ps->doc, f->node);
 	}

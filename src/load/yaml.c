@@ -440,7 +440,7 @@ static uint32_t open_wrapper(struct yaml_state *st, const char *tag, uint32_t po
 static void close_wrapper(struct yaml_state *st, uint32_t w)
 {
 	st->doc->nodes[w].len = 1;
-	st->doc->nodes[w].next = st->doc->n;
+	st->doc->nodes[w].after = st->doc->n;
 }
 
 /* !GetAtt res.attr -> ["res", "attr"], split at the first '.'; without a '.' the scalar
@@ -461,7 +461,7 @@ static void push_getatt(struct yaml_state *st, uint32_t pos, const char *s, size
 	st->doc->nodes[b].text = text + (uint32_t)(dot - s) + 1;
 	st->doc->nodes[b].len = (uint32_t)(len - (size_t)(dot - s) - 1);
 	st->doc->nodes[arr].len = 2;
-	st->doc->nodes[arr].next = st->doc->n;
+	st->doc->nodes[arr].after = st->doc->n;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -487,7 +487,7 @@ static void render_json(struct yaml_state *st, uint32_t i, struct buf *b)
 	case DOC_OBJECT: {
 		bool obj = nd->type == DOC_OBJECT;
 		buf_addc(b, obj ? '{' : '[');
-		for (uint32_t c = i + 1, k = 0; c < nd->next; c = doc->nodes[c].next, k++) {
+		for (uint32_t c = i + 1, k = 0; c < nd->after; c = doc_end(doc, c), k++) {
 			if (k > 0)
 				buf_addc(b, obj && k % 2 ? ':' : ',');
 			render_json(st, c, b);
@@ -554,7 +554,7 @@ static bool check_merge_value(struct yaml_state *st, uint32_t v)
 	if (doc->nodes[v].type == DOC_OBJECT)
 		return true;
 	if (doc->nodes[v].type == DOC_ARRAY) {
-		for (uint32_t c = v + 1; c < doc->nodes[v].next; c = doc->nodes[c].next) {
+		for (uint32_t c = v + 1; c < doc->nodes[v].after; c = doc_end(doc, c)) {
 			if (doc->nodes[c].type != DOC_OBJECT)
 				return fail_at(st, doc->nodes[c].pos,
 				               "merge key '<<' needs mappings, not a %s",
@@ -681,17 +681,18 @@ static bool key_set_add(struct yaml_state *st, struct key_set *set, uint32_t k)
 	}
 }
 
-/* Appends the subtree [from, doc->nodes[from].next) to out, renumbered as if out started at
+/* Appends the subtree [from, doc_end(doc, from)) to out, renumbered as if out started at
  * tape index base. */
 static void copy_subtree(const struct doc *doc, uint32_t from, struct doc_node **out,
                          size_t *n, size_t *cap, uint32_t base)
 {
-	uint32_t end = doc->nodes[from].next;
+	uint32_t end = doc_end(doc, from);
 	xgrow((void **)out, cap, *n + (end - from), sizeof **out);
 	int64_t delta = (int64_t)base + (int64_t)*n - (int64_t)from;
 	for (uint32_t i = from; i < end; i++) {
 		struct doc_node nd = doc->nodes[i];
-		nd.next = (uint32_t)((int64_t)nd.next + delta);
+		if (doc_is_container(&nd))
+			nd.after = (uint32_t)((int64_t)nd.after + delta);
 		(*out)[(*n)++] = nd;
 	}
 }
@@ -702,7 +703,7 @@ static uint32_t merge_source(struct yaml_state *st, uint32_t src, struct key_set
 {
 	const struct doc *doc = st->doc;
 	uint32_t pairs = 0;
-	for (uint32_t k = src + 1; k < doc->nodes[src].next; k = doc->nodes[k + 1].next) {
+	for (uint32_t k = src + 1; k < doc->nodes[src].after; k = doc_end(doc, k + 1)) {
 		if (!key_set_add(st, set, k))
 			continue;
 		copy_subtree(doc, k, out, n, cap, base);
@@ -750,14 +751,14 @@ static void remap_anchors(struct yaml_state *st, uint32_t m, uint32_t end,
 static void resolve_merges(struct yaml_state *st, uint32_t m)
 {
 	struct doc *doc = st->doc;
-	uint32_t end = doc->nodes[m].next;
+	uint32_t end = doc->nodes[m].after;
 	struct key_set set = {NULL, 0};
 	size_t size = 16;
 	while (size < (size_t)(end - m) * 2)
 		size *= 2;
 	set.slots = xcalloc(size, sizeof *set.slots);
 	set.mask = size - 1;
-	for (uint32_t k = m + 1; k < end; k = doc->nodes[k + 1].next) {
+	for (uint32_t k = m + 1; k < end; k = doc_end(doc, k + 1)) {
 		if (!(doc->nodes[k].flags & MERGE_KEY_FLAG))
 			key_set_add(st, &set, k);
 	}
@@ -765,25 +766,25 @@ static void resolve_merges(struct yaml_state *st, uint32_t m)
 	size_t n = 0, cap = 0, nsh = 0, shcap = 0;
 	struct shift *sh = NULL;
 	uint32_t pairs = 0;
-	for (uint32_t k = m + 1; k < end; k = doc->nodes[k + 1].next) {
+	for (uint32_t k = m + 1; k < end; k = doc_end(doc, k + 1)) {
 		uint32_t v = k + 1;
 		if (!(doc->nodes[k].flags & MERGE_KEY_FLAG)) {
 			xgrow((void **)&sh, &shcap, nsh + 1, sizeof *sh);
-			sh[nsh++] = (struct shift){k, doc->nodes[v].next, (int64_t)m + 1 + (int64_t)n - k};
+			sh[nsh++] = (struct shift){k, doc_end(doc, v), (int64_t)m + 1 + (int64_t)n - k};
 			copy_subtree(doc, k, &out, &n, &cap, m + 1);
 			copy_subtree(doc, v, &out, &n, &cap, m + 1);
 			pairs++;
 		} else if (doc->nodes[v].type == DOC_OBJECT) {
 			pairs += merge_source(st, v, &set, &out, &n, &cap, m + 1);
 		} else {
-			for (uint32_t c = v + 1; c < doc->nodes[v].next; c = doc->nodes[c].next)
+			for (uint32_t c = v + 1; c < doc->nodes[v].after; c = doc_end(doc, c))
 				pairs += merge_source(st, c, &set, &out, &n, &cap, m + 1);
 		}
 	}
 	if (n)
 		memcpy(&doc->nodes[m + 1], out, n * sizeof *out);
 	doc->n = m + 1 + (uint32_t)n;
-	doc->nodes[m].next = doc->n;
+	doc->nodes[m].after = doc->n;
 	doc->nodes[m].len = pairs;
 	remap_anchors(st, m, end, sh, nsh);
 	free(sh);
@@ -795,7 +796,7 @@ static bool on_end(struct yaml_state *st)
 {
 	struct frame f = st->frames[--st->nframes];
 	struct doc_node *nd = &st->doc->nodes[f.node];
-	nd->next = st->doc->n;
+	nd->after = st->doc->n;
 	if (f.has_merge)
 		resolve_merges(st, f.node);
 	if (f.kind == DOC_OBJECT)
@@ -835,8 +836,10 @@ static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
 	doc->cap = (uint32_t)cap;
 	memcpy(&doc->nodes[dest], a->saved ? a->saved : &doc->nodes[start],
 	       count * sizeof *doc->nodes);
-	for (uint32_t i = dest; i < dest + count; i++)
-		doc->nodes[i].next += dest - start;
+	for (uint32_t i = dest; i < dest + count; i++) {
+		if (doc_is_container(&doc->nodes[i]))
+			doc->nodes[i].after += dest - start;
+	}
 	doc->n += count;
 	return node_done(st, dest, NULL, false);
 }

@@ -44,25 +44,25 @@ static bool read_file(struct doc *d, const char *path)
 /* Checks every invariant of doc.h on a parsed tape; returns false on the first breach. */
 static bool tape_ok(const struct doc *d)
 {
-	if (d->nroots != 1 || d->roots[0] != 0 || d->n == 0 || d->nodes[0].next != d->n)
+	if (d->nroots != 1 || d->roots[0] != 0 || d->n == 0 || doc_end(d, 0) != d->n)
 		return false;
 	for (uint32_t i = 0; i < d->n; i++) {
 		const struct doc_node *nd = &d->nodes[i];
-		if (nd->next <= i || nd->next > d->n || nd->pos > d->src.len)
+		if (doc_end(d, i) <= i || doc_end(d, i) > d->n || nd->pos > d->src.len)
 			return false;
 		if (nd->type != DOC_ARRAY && nd->type != DOC_OBJECT) {
-			if (nd->next != i + 1 || (size_t)nd->text + nd->len > d->src.len)
+			if ((size_t)nd->text + nd->len > d->src.len)
 				return false;
 			continue;
 		}
 		uint32_t count = 0, last = i + 1;
-		for (uint32_t c = i + 1; c < nd->next; c = d->nodes[c].next, count++) {
+		for (uint32_t c = i + 1; c < nd->after; c = doc_end(d, c), count++) {
 			if (nd->type == DOC_OBJECT && count % 2 == 0 && d->nodes[c].type != DOC_STRING)
 				return false;
-			last = d->nodes[c].next;
+			last = doc_end(d, c);
 		}
 		uint32_t want = nd->type == DOC_OBJECT ? 2 * nd->len : nd->len;
-		if (count != want || last != nd->next)
+		if (count != want || last != nd->after)
 			return false;
 	}
 	return true;
@@ -401,7 +401,7 @@ static void test_depth_limit(void **state)
 	char *s = nested(512, true);
 	assert_true(parse(&d, s, &err));
 	assert_int_equal(d.n, 512);
-	assert_int_equal(d.nodes[511].next, 512);
+	assert_int_equal(doc_end(&d, 511), 512);
 	doc_free(&d);
 	free(s);
 
@@ -486,7 +486,7 @@ static void test_scalar_roots(void **state)
 		assert_true(parse(&d, cases[k].in, &err));
 		assert_int_equal(d.n, 1);
 		assert_int_equal(d.nodes[0].type, cases[k].type);
-		assert_int_equal(d.nodes[0].next, 1);
+		assert_int_equal(doc_end(&d, 0), 1);
 		assert_true(tape_ok(&d));
 		doc_free(&d);
 	}
@@ -530,16 +530,16 @@ static void test_tape_structure(void **state)
 {
 	(void)state;
 	static const struct doc_node want[] = {
-		{DOC_OBJECT, 0, 0, 0, 0, 2, 10},
-		{DOC_STRING, 0, 0, 1, 2, 1, 2},   /* "a" */
-		{DOC_ARRAY, 0, 0, 6, 0, 3, 8},
-		{DOC_INT, 0, 0, 7, 7, 1, 4},      /* 1 */
-		{DOC_OBJECT, 0, 0, 10, 0, 1, 7},
-		{DOC_STRING, 0, 0, 11, 12, 1, 6}, /* "b" */
-		{DOC_NULL, 0, 0, 16, 16, 0, 7},
-		{DOC_ARRAY, 0, 0, 23, 0, 0, 8},
-		{DOC_STRING, 0, 0, 28, 29, 1, 9}, /* "c" */
-		{DOC_OBJECT, 0, 0, 33, 0, 0, 10},
+		{DOC_OBJECT, 0, 0, 0, 2, {10}},
+		{DOC_STRING, 0, 0, 1, 1, {2}},   /* "a" */
+		{DOC_ARRAY, 0, 0, 6, 3, {8}},
+		{DOC_INT, 0, 0, 7, 1, {7}},      /* 1 */
+		{DOC_OBJECT, 0, 0, 10, 1, {7}},
+		{DOC_STRING, 0, 0, 11, 1, {12}}, /* "b" */
+		{DOC_NULL, 0, 0, 16, 0, {16}},
+		{DOC_ARRAY, 0, 0, 23, 0, {8}},
+		{DOC_STRING, 0, 0, 28, 1, {29}}, /* "c" */
+		{DOC_OBJECT, 0, 0, 33, 0, {10}},
 	};
 	struct doc d;
 	struct json_error err;
@@ -550,10 +550,11 @@ static void test_tape_structure(void **state)
 	assert_ptr_equal(d.text, d.src.data);
 	for (uint32_t i = 0; i < 10; i++) {
 		const struct doc_node *g = &d.nodes[i], *w = &want[i];
-		if (g->type != w->type || g->pos != w->pos || g->len != w->len || g->next != w->next ||
-		    (w->type < DOC_ARRAY && g->text != w->text))
-			fail_msg("node %u: type %u pos %u text %u len %u next %u", i, g->type, g->pos,
-			         g->text, g->len, g->next);
+		uint32_t want_end = w->type >= DOC_ARRAY ? w->after : i + 1;
+		if (g->type != w->type || g->pos != w->pos || g->len != w->len ||
+		    doc_end(&d, i) != want_end || (w->type < DOC_ARRAY && g->text != w->text))
+			fail_msg("node %u: type %u pos %u text/after %u len %u end %u", i, g->type,
+			         g->pos, g->text, g->len, doc_end(&d, i));
 	}
 	assert_int_equal(doc_path(&d, 0, "a.1.b"), 6);
 	assert_true(tape_ok(&d));
@@ -706,12 +707,12 @@ static bool same_tree(const struct doc *a, uint32_t ia, const struct doc *b, uin
 {
 	if (ia == DOC_NONE || ib == DOC_NONE)
 		return false;
-	uint32_t size = a->nodes[ia].next - ia;
-	if (b->nodes[ib].next - ib != size)
+	uint32_t size = doc_end(a, ia) - ia;
+	if (doc_end(b, ib) - ib != size)
 		return false;
 	for (uint32_t k = 0; k < size; k++) {
 		const struct doc_node *x = &a->nodes[ia + k], *y = &b->nodes[ib + k];
-		if (x->type != y->type || x->next - ia != y->next - ib)
+		if (x->type != y->type || doc_end(a, ia + k) - ia != doc_end(b, ib + k) - ib)
 			return false;
 		if (x->type == DOC_ARRAY || x->type == DOC_OBJECT) {
 			if (x->len != y->len)
