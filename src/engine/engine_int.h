@@ -67,6 +67,7 @@ struct run {
 	int ref_stores;          /* [index + 1] -> resource store, shared by the run's policies
 	                            (LUA_NOREF until the first policy) */
 	int ref_docrefs;         /* [input + 1] -> document reference of the run's stores */
+	uint32_t serial;         /* this run among the state's runs (resource stores name it) */
 };
 
 /* engine.c: runs p alone over run (its budgets armed, its errors reported to run->d). */

@@ -36,7 +36,19 @@ static const char *const region_states[] = {
 	[REGION_NONE] = "none", [REGION_KNOWN] = "known", [REGION_UNKNOWN] = "unknown",
 };
 
-static const char index_key = 'i'; /* resource store: its index in the model */
+static const char index_key = 'i'; /* resource store: run serial << 32 | index in the model */
+
+/* The index of the resource of the store at idx, or SIZE_MAX when it is not a resource
+ * store of this run (a policy may keep a table from an earlier run of the same engine). */
+static size_t store_resource(lua_State *L, struct run *run, int store)
+{
+	lua_rawgetp(L, store, &index_key);
+	lua_Unsigned packed = (lua_Unsigned)lua_tointeger(L, -1);
+	bool ours = lua_isinteger(L, -1) && packed >> 32 == run->serial;
+	lua_pop(L, 1);
+	size_t i = (size_t)(packed & 0xffffffffu);
+	return ours && i < run->m->nresources ? i : SIZE_MAX;
+}
 
 static struct run *current_run(lua_State *L)
 {
@@ -114,9 +126,8 @@ static int resource_build(lua_State *L)
 	struct run *run = current_run(L);
 	if (!run || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
-	lua_rawgetp(L, 1, &index_key);
-	lua_Integer i = lua_tointeger(L, -1);
-	if (i < 0 || (size_t)i >= run->m->nresources)
+	size_t i = store_resource(L, run, 1);
+	if (i == SIZE_MAX)
 		return 0;
 	const struct model_resource *r = &run->m->resources[i];
 	const char *key = lua_tostring(L, 2);
@@ -228,7 +239,7 @@ static void push_resource_store(lua_State *L, struct run *run, size_t i)
 		set_integer(L, "line", line);
 		set_integer(L, "column", column);
 	}
-	lua_pushinteger(L, (lua_Integer)i);
+	lua_pushinteger(L, (lua_Integer)((uint64_t)run->serial << 32 | (uint64_t)i));
 	lua_rawsetp(L, -2, &index_key);
 	luadoc_make_store(L, -1, &resource_kind);
 }
@@ -253,11 +264,9 @@ size_t rtable_index(lua_State *L, struct run *run, int idx)
 	int store = luadoc_push_origin(L, idx);
 	if (!store)
 		return SIZE_MAX;
-	lua_Integer i = -1;
-	if (lua_rawgetp(L, store, &index_key) == LUA_TNUMBER)
-		i = lua_tointeger(L, -1);
-	lua_pop(L, 2);
-	return i >= 0 && (size_t)i < run->m->nresources ? (size_t)i : SIZE_MAX;
+	size_t i = store_resource(L, run, store);
+	lua_pop(L, 1);
+	return i;
 }
 
 /* model.by_type(glob): the visible resources whose type matches, in model order. The glob is

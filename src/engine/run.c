@@ -103,6 +103,8 @@ void run_init(struct run *run, struct engine *e, struct model *m, struct finding
 	run->m = m;
 	run->out = out;
 	run->d = d;
+	static _Atomic uint32_t runs;
+	run->serial = ++runs;
 	run->ref_stores = run->ref_docrefs = LUA_NOREF;
 	index_types(run);
 	group_types(run);

@@ -206,6 +206,37 @@ static void test_shared_views(void **state)
 	fx_rmrf(root);
 }
 
+/* A resource table kept by a policy from an earlier run of the same engine (as `moongate
+ * test` runs one engine per fixture) reads nothing of the next run's model. */
+static void test_kept_across_runs(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "keep.lua", "local kept\n" POLICY_HEAD("{'aws_s3_bucket'}")
+	         "  check = function(r) if r.name ~= 'a' then return end\n"
+	         "    if not kept then kept = r return 'first' end\n"
+	         "    return table.concat({ tostring(kept.values), kept.name, tostring(kept == r) }, ' ')\n"
+	         "  end }\n");
+	struct diags d = {0};
+	struct engine *e = fx_engine(root, NULL, &d);
+	struct model m1, m2;
+	struct findings f1 = {0}, f2 = {0};
+	make_model(&m1);
+	engine_run(e, &m1, &f1, &d);
+	expect_message(&f1, "keep", "aws_s3_bucket.a", "first");
+	make_model(&m2);
+	engine_run(e, &m2, &f2, &d);
+	expect_message(&f2, "keep", "aws_s3_bucket.a", "nil a false");
+	assert_int_equal(d.n, 0);
+	engine_free(e);
+	model_free(&m1);
+	model_free(&m2);
+	findings_free(&f1);
+	findings_free(&f2);
+	diags_free(&d);
+	fx_rmrf(root);
+}
+
 static void test_cannot_verify(void **state)
 {
 	(void)state;
@@ -683,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_shared_views),
+		cmocka_unit_test(test_kept_across_runs),
 		cmocka_unit_test(test_cannot_verify),
 		cmocka_unit_test(test_types_dispatch),
 		cmocka_unit_test(test_evaluate_model),
