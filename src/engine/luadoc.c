@@ -1,6 +1,7 @@
 /*
- * Document <-> Lua conversions (see luadoc.h). Tables are pre-sized from the node counts and
- * built with the collector stopped: materialising tables is the dominant cost of a run.
+ * Document <-> Lua conversions (see luadoc.h): plain tables (luadoc_push: pre-sized from the
+ * node counts, built with the collector stopped), the stores shared by a run's policies with
+ * each policy's views of them, and Lua to JSON.
  */
 #include "engine/luadoc.h"
 
