@@ -318,6 +318,8 @@ static const struct luadoc_kind *kind_of(lua_State *L, int store)
 	return kind;
 }
 
+static const struct luadoc_kind plain_kind; /* stores that build nothing (below) */
+
 bool luadoc_is_store(lua_State *L, int idx)
 {
 	return lua_type(L, idx) == LUA_TTABLE && kind_of(L, idx) != NULL;
@@ -326,7 +328,7 @@ bool luadoc_is_store(lua_State *L, int idx)
 void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind)
 {
 	idx = lua_absindex(L, idx);
-	push_kind_metatable(L, kind ? kind : &luadoc_plain_kind);
+	push_kind_metatable(L, kind ? kind : &plain_kind);
 	lua_setmetatable(L, idx);
 }
 
@@ -357,7 +359,7 @@ static int plain_keys(lua_State *L)
 	return 1;
 }
 
-const struct luadoc_kind luadoc_plain_kind = {plain_build, plain_keys};
+static const struct luadoc_kind plain_kind = {plain_build, plain_keys};
 
 void luadoc_push_frozen(lua_State *L, int idx)
 {
@@ -569,7 +571,7 @@ int luadoc_push_origin(lua_State *L, int idx)
 /* Copies every member of the view at idx from its store (child stores as this policy's
  * views of them, so identity holds) and replaces its metatable by one that reads nothing:
  * the view becomes the policy's own table. No-op for any other value. */
-void luadoc_touch(lua_State *L, int idx)
+static void touch(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
 	int store = push_store_of(L, idx);
@@ -598,7 +600,7 @@ void luadoc_touch(lua_State *L, int idx)
 
 static int view_newindex(lua_State *L)
 {
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 0;
@@ -624,7 +626,7 @@ static int view_len(lua_State *L)
 static int view_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_settop(L, 2);
 	if (lua_next(L, 1))
 		return 2;
@@ -634,7 +636,7 @@ static int view_next(lua_State *L)
 
 static int view_pairs(lua_State *L)
 {
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_pushcfunction(L, view_next);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
@@ -645,7 +647,7 @@ static int view_rawget(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_settop(L, 2);
 	lua_rawget(L, 1);
 	return 1;
@@ -655,7 +657,7 @@ static int view_rawlen(lua_State *L)
 {
 	int t = lua_type(L, 1);
 	luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
 	return 1;
 }
@@ -665,7 +667,7 @@ static int view_rawset(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
 	luaL_checkany(L, 3);
-	luadoc_touch(L, 1);
+	touch(L, 1);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 1;
@@ -862,7 +864,7 @@ static void json_table(lua_State *L, int idx, struct buf *b, int depth)
 		return;
 	}
 	luaL_checkstack(L, 8, "table nested too deeply");
-	luadoc_touch(L, idx);
+	touch(L, idx);
 	lua_pushnil(L);
 	if (!lua_next(L, idx)) {
 		buf_adds(b, "[]");

@@ -41,11 +41,10 @@ struct luadoc_kind {
 	lua_CFunction build;
 	lua_CFunction keys;
 };
-/* Stores that build nothing: every member is set when the store is made. */
-extern const struct luadoc_kind luadoc_plain_kind;
 /* True when the value at idx is a store. */
 bool luadoc_is_store(lua_State *L, int idx);
-/* Makes the table at idx a store of kind (NULL: luadoc_plain_kind). */
+/* Makes the table at idx a store of kind (NULL: a plain store, which builds nothing: every
+ * member is set when it is made). */
 void luadoc_make_store(lua_State *L, int idx, const struct luadoc_kind *kind);
 /* Pushes node (with after_unknown node unknown) as a store holds it: a new store for an
  * object or array, else the value (nil for DOC_NONE). ref is the index of the document
@@ -72,9 +71,6 @@ void luadoc_push_raw_keys(lua_State *L, int store);
 void luadoc_push_docref(lua_State *L, const struct doc *doc);
 /* Invalidates the document reference at idx: its stores build nothing more. */
 void luadoc_docref_invalidate(lua_State *L, int idx);
-/* Copies every member into the view at idx, making it the policy's own table (no-op for
- * any other value). */
-void luadoc_touch(lua_State *L, int idx);
 /* next, rawget, rawlen and rawset that copy views first (for policy sandboxes). */
 extern const struct luaL_Reg luadoc_raw_funcs[];
 

@@ -251,7 +251,7 @@ static void build_template(lua_State *L)
 		lua_getfield(L, g, allowed_base[i]);
 		lua_setfield(L, -2, allowed_base[i]);
 	}
-	luaL_setfuncs(L, luadoc_raw_funcs, 0); /* next, rawget...: build lazy objects first */
+	luaL_setfuncs(L, luadoc_raw_funcs, 0); /* next, rawget...: copy views first */
 	lua_pushcfunction(L, sandbox_collectgarbage);
 	lua_setfield(L, -2, "collectgarbage");
 	lua_pushcfunction(L, sandbox_print);
