@@ -13,6 +13,7 @@
 
 #include "engine/hostmods.h"
 #include "engine/luadoc.h"
+#include "util/slab.h"
 #include "util/xalloc.h"
 
 #define HOOK_EVERY 1000 /* instructions between two budget checks */
@@ -37,13 +38,14 @@ static const luaL_Reg allowed_libs[] = {
 	{NULL, NULL},
 };
 
-/* Never fails a free or a shrink; refuses growth beyond the cap and says so in `refused`. */
+/* Refuses growth beyond the cap and says so in `refused`; a free never fails, nor a shrink
+ * unless the machine is out of memory. Blocks come from the sandbox's slab (see slab.h). */
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct sandbox *sb = ud;
 	size_t old = ptr ? osize : 0;
 	if (nsize == 0) {
-		free(ptr);
+		slab_free(&sb->slab, ptr, old);
 		sb->used -= old;
 		return NULL;
 	}
@@ -51,9 +53,9 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sb->refused = true;
 		return NULL;
 	}
-	void *p = realloc(ptr, nsize);
+	void *p = slab_realloc(&sb->slab, ptr, old, nsize);
 	if (!p)
-		return nsize <= old ? ptr : NULL;
+		return NULL;
 	sb->used = sb->used - old + nsize;
 	return p;
 }
@@ -319,6 +321,7 @@ void sandbox_close(struct sandbox *sb)
 	if (sb->L)
 		lua_close(sb->L);
 	sb->L = NULL;
+	slab_release(&sb->slab);
 }
 
 struct sandbox *sandbox_from(lua_State *L)

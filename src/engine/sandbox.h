@@ -15,6 +15,8 @@
 
 #include <lua.h>
 
+#include "util/slab.h"
+
 enum sandbox_trip {
 	SANDBOX_RUNNING,      /* no budget exceeded */
 	SANDBOX_INSTRUCTIONS, /* the instruction budget is spent */
@@ -23,6 +25,7 @@ enum sandbox_trip {
 
 struct sandbox {
 	lua_State *L;
+	struct slab slab;       /* where the Lua heap lives */
 	size_t used, limit;     /* bytes allocated by Lua, and the cap */
 	bool refused;           /* an allocation was refused by the cap (vs. a real malloc failure) */
 	uint64_t count, budget; /* instructions run since sandbox_begin, and the budget */
