@@ -18,34 +18,48 @@ M.internet_egress_usd_per_gb = {
 M.inter_region_usd_per_gb = { aws = 0.02, azure = 0.02 }
 M.nat_gateway_usd_per_gb = { aws = 0.045 }
 
--- Endpoint host patterns. kind: "ai" or "storage"; cloud: who serves it; service: display name.
+-- Endpoint host patterns. kind: "ai" or "storage"; cloud: who serves it; service: display name;
+-- literal: text every match contains (a plain search skips the regex on most strings).
 M.hosts = {
   { cloud = "azure", kind = "ai", service = "Azure OpenAI",
-    pattern = "[a-z0-9-]+\\.openai\\.azure\\.com" },
+    pattern = "[a-z0-9-]+\\.openai\\.azure\\.com",
+    literal = ".openai.azure.com" },
   { cloud = "azure", kind = "ai", service = "Azure AI services",
-    pattern = "[a-z0-9-]+\\.cognitiveservices\\.azure\\.com" },
+    pattern = "[a-z0-9-]+\\.cognitiveservices\\.azure\\.com",
+    literal = ".cognitiveservices.azure.com" },
   { cloud = "azure", kind = "ai", service = "Azure AI Foundry",
-    pattern = "[a-z0-9-]+\\.services\\.ai\\.azure\\.com" },
+    pattern = "[a-z0-9-]+\\.services\\.ai\\.azure\\.com",
+    literal = ".services.ai.azure.com" },
   { cloud = "azure", kind = "storage", service = "Azure Storage",
-    pattern = "[a-z0-9]+\\.(?:blob|dfs)\\.core\\.windows\\.net", no_region = true },
+    pattern = "[a-z0-9]+\\.(?:blob|dfs)\\.core\\.windows\\.net", no_region = true,
+    literal = ".core.windows.net" },
   { cloud = "aws", kind = "ai", service = "Bedrock",
-    pattern = "bedrock-runtime(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com" },
+    pattern = "bedrock-runtime(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com",
+    literal = "bedrock-runtime" },
   { cloud = "aws", kind = "ai", service = "Bedrock",
-    pattern = "bedrock-mantle\\.([a-z0-9-]+)\\.api\\.aws" },
+    pattern = "bedrock-mantle\\.([a-z0-9-]+)\\.api\\.aws",
+    literal = "bedrock-mantle." },
   { cloud = "aws", kind = "storage", service = "S3",
-    pattern = "s3[.-]([a-z0-9-]+)\\.amazonaws\\.com" },
+    pattern = "s3[.-]([a-z0-9-]+)\\.amazonaws\\.com",
+    literal = ".amazonaws.com" },
   { cloud = "gcp", kind = "ai", service = "Vertex AI",
-    pattern = "([a-z0-9-]+)-aiplatform\\.googleapis\\.com" },
+    pattern = "([a-z0-9-]+)-aiplatform\\.googleapis\\.com",
+    literal = "-aiplatform.googleapis.com" },
   { cloud = "gcp", kind = "ai", service = "Vertex AI (global)",
-    pattern = "(?<![a-z0-9-])aiplatform\\.googleapis\\.com", region = "global" },
+    pattern = "(?<![a-z0-9-])aiplatform\\.googleapis\\.com", region = "global",
+    literal = "aiplatform.googleapis.com" },
   { cloud = "gcp", kind = "ai", service = "Vertex AI",
-    pattern = "aiplatform\\.(us|eu)\\.rep\\.googleapis\\.com" },
+    pattern = "aiplatform\\.(us|eu)\\.rep\\.googleapis\\.com",
+    literal = ".rep.googleapis.com" },
   { cloud = "gcp", kind = "ai", service = "Gemini API",
-    pattern = "generativelanguage\\.googleapis\\.com", region = "global" },
+    pattern = "generativelanguage\\.googleapis\\.com", region = "global",
+    literal = "generativelanguage.googleapis.com" },
   { cloud = "gcp", kind = "storage", service = "Cloud Storage",
-    pattern = "storage\\.googleapis\\.com", no_region = true },
+    pattern = "storage\\.googleapis\\.com", no_region = true,
+    literal = "storage.googleapis.com" },
   { cloud = "openai", kind = "ai", service = "OpenAI API",
-    pattern = "api\\.openai\\.com", region = "global" },
+    pattern = "api\\.openai\\.com", region = "global",
+    literal = "api.openai.com" },
 }
 
 -- Container image registries whose host names carry a region.
@@ -65,7 +79,7 @@ function M.find_hosts(s)
   local out = {}
   if type(s) ~= "string" then return out end
   for _, h in ipairs(M.hosts) do
-    local rest = s
+    local rest = s:find(h.literal, 1, true) and s or ""
     while rest ~= "" do
       local b, e = moongate.regex.find(rest, h.pattern)
       if not b then break end
