@@ -128,6 +128,8 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	eo.policy_dirs = roots;
 	eo.builtin = !o->no_builtin;
 	eo.config = cfg->path ? cfg : NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	eo.lanes = cpus > 1 ? (unsigned)(cpus < ENGINE_MAX_LANES ? cpus : ENGINE_MAX_LANES) : 1;
 	*engine = engine_new(&eo, d);
 	free(roots);
 	return true;

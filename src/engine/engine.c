@@ -12,7 +12,6 @@
 #include <lauxlib.h>
 
 #include "engine/engine_int.h"
-#include "engine/mod_glob.h"
 #include "util/xalloc.h"
 
 struct run_job {
@@ -21,16 +20,6 @@ struct run_job {
 	bool failed;           /* err holds the error of one call */
 	char *what;            /* what the failed call was doing */
 };
-
-static void match_types(struct run *run, const struct policy *p)
-{
-	for (size_t t = 0; t < run->ntypes; t++) {
-		bool hit = p->nglobs == 0;
-		for (size_t g = 0; g < p->nglobs && !hit; g++)
-			hit = mod_glob_match(p->globs[g], run->types[t]);
-		run->matched[t] = hit;
-	}
-}
 
 /* Calls the function at fn with (arg, ctx); collects its result. False when it failed. */
 static bool call_policy(lua_State *L, struct run_job *job, int fn, int ctx, size_t resource)
@@ -85,7 +74,7 @@ void run_policy(struct engine *e, struct run *run, struct policy *p)
 	run->p = p;
 	run->nfound = 0;
 	run->in_evaluate = false;
-	match_types(run, p);
+	run_match_types(run, p);
 	run->ref_model = LUA_NOREF;
 	run->saved_views = 0;
 	struct run_job job = {.run = run};
@@ -140,6 +129,11 @@ struct engine *engine_new(const struct engine_options *opts, struct diags *d)
 	e->sb.regex_match = opts->regex_match;
 	e->sb.regex_depth = opts->regex_depth;
 	e->sb.regex_heap_kib = opts->regex_heap_kib;
+	e->opts = *opts;
+	e->opts.policy_dirs = (const char *const *)e->roots;
+	e->opts.lanes = opts->lanes > ENGINE_MAX_LANES ? ENGINE_MAX_LANES : opts->lanes;
+	if (e->opts.lanes > 1)
+		e->twins = xcalloc(e->opts.lanes - 1, sizeof *e->twins);
 	policyload_all(e, d);
 	e->config = NULL; /* read only while loading */
 	return e;
@@ -157,7 +151,7 @@ const struct policy_info *engine_policy(const struct engine *e, size_t i)
 
 void engine_run(struct engine *e, struct model *m, struct findings *out, struct diags *d)
 {
-	if (!e->sb.L)
+	if (!e->sb.L || lanes_run(e, m, out, d))
 		return;
 	struct run run;
 	run_init(&run, e, m, out, d);
@@ -175,6 +169,9 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	for (size_t l = 0; e->twins && l + 1 < e->opts.lanes; l++)
+		engine_free(e->twins[l]);
+	free(e->twins);
 	for (size_t i = 0; i < e->npolicies; i++)
 		policyload_free(e, &e->policies[i]);
 	free(e->policies);

@@ -1,6 +1,7 @@
 /*
  * The policy engine: loads Lua 5.4 policies (the built-in pack and organisation policy roots)
- * into one sandboxed Lua state and runs them over a model. Policy errors and budget overruns
+ * into one sandboxed Lua state and runs them over a model (on a big model, on several threads
+ * with a state each: engine_options.lanes). Policy errors and budget overruns
  * become DIAG_POLICY diagnostics naming the policy, file:line and a traceback; every other
  * policy still runs. The Lua API policies see is documented in docs/policy-guide.md.
  */
@@ -20,6 +21,8 @@
 #define ENGINE_DEFAULT_INSTRUCTIONS ((uint64_t)1 << 30) /* VM instructions per policy run */
 #define ENGINE_DEFAULT_TIMEOUT 10.0 /* wall seconds per policy run */
 #define ENGINE_DEFAULT_MAX_FINDINGS 100000 /* findings of one policy in one run */
+#define ENGINE_MAX_LANES 8     /* threads running policies */
+#define ENGINE_LANE_MIN 500    /* resources a model needs before its policies use lanes */
 
 struct lua_State;
 struct lua_Debug;
@@ -37,6 +40,11 @@ struct engine_options {
 	uint32_t regex_depth;           /* PCRE2 backtracking depth; 0: MOD_REGEX_DEPTH_LIMIT */
 	uint32_t regex_heap_kib;        /* PCRE2 heap per match in KiB; 0: MOD_REGEX_HEAP_LIMIT */
 	const struct config *config;    /* params and per-policy settings, or NULL */
+	/* Threads running the policies of a model of ENGINE_LANE_MIN resources or more (0 or 1:
+	 * one; at most ENGINE_MAX_LANES). Each extra lane is a Lua state of its own that loads
+	 * the same policies on the first such run, so config must then outlive the engine.
+	 * Results are the same as on one thread; budgets and the memory limit are per lane. */
+	unsigned lanes;
 	/* Coverage (moongate test): called on every new line of Lua run, loading included. */
 	void (*line_hook)(void *ud, struct lua_State *L, struct lua_Debug *ar);
 	void *line_ud;
@@ -64,7 +72,8 @@ struct engine;
 
 /* Creates an engine and loads every policy. Load errors go to d (DIAG_POLICY with the file
  * and line; an unreadable policy directory is DIAG_USAGE); the engine is still returned with
- * the policies that loaded. opts is copied; opts->config is read only during this call. */
+ * the policies that loaded. opts is copied; opts->config is read only during this call
+ * unless opts->lanes > 1 (see there). */
 struct engine *engine_new(const struct engine_options *opts, struct diags *d);
 size_t engine_policy_count(const struct engine *e);
 const struct policy_info *engine_policy(const struct engine *e, size_t i); /* sorted by id */

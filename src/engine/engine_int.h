@@ -41,6 +41,10 @@ struct engine {
 	struct run *run;         /* the run in progress, for the Lua callbacks */
 	int ref_pack_modules;    /* the module cache the built-in policies share, or LUA_NOREF
 	                            until the first is loaded (policyload.c) */
+	struct engine_options opts; /* as given, policy_dirs = roots: what a twin is made with */
+	struct engine **twins;   /* opts.lanes - 1 engines loading the same policies, made on the
+	                            first run with lanes (lanes.c); NULL: could not be */
+	bool twins_tried;        /* that first run happened */
 };
 
 /* One engine_run: indexes over the model built once, and the policy being run. */
@@ -85,6 +89,8 @@ void policyload_report(const struct policy *p, const char *what, struct sandbox_
 void run_init(struct run *run, struct engine *e, struct model *m, struct findings *out,
               struct diags *d);
 void run_free(struct run *run);
+/* Sets run->matched[t] for every type t that p's globs select (all types without globs). */
+void run_match_types(struct run *run, const struct policy *p);
 /* Declaration position of resource i (0, 0 when unknown). */
 void run_position(struct run *run, size_t i, unsigned *line, unsigned *column);
 /* The index of the resource with that address, or SIZE_MAX. */
@@ -106,6 +112,10 @@ size_t rtable_index(lua_State *L, struct run *run, int idx);
 void rtable_push_model(lua_State *L, struct run *run);
 /* Pushes the ctx table of the running policy. */
 void rtable_push_ctx(lua_State *L, struct run *run);
+
+/* lanes.c: runs e's policies over m on opts.lanes threads, results in policy order; false
+ * (nothing done) when the model is too small or there are no lanes. */
+bool lanes_run(struct engine *e, struct model *m, struct findings *out, struct diags *d);
 
 /* result.c: converts what check/evaluate returned (at idx) into findings; raises on a
  * malformed result. resource: the resource checked, or SIZE_MAX for evaluate. */

@@ -112,6 +112,16 @@ void run_init(struct run *run, struct engine *e, struct model *m, struct finding
 	run->matched = xcalloc(run->ntypes + 1, sizeof *run->matched);
 }
 
+void run_match_types(struct run *run, const struct policy *p)
+{
+	for (size_t t = 0; t < run->ntypes; t++) {
+		bool hit = p->nglobs == 0;
+		for (size_t g = 0; g < p->nglobs && !hit; g++)
+			hit = mod_glob_match(p->globs[g], run->types[t]);
+		run->matched[t] = hit;
+	}
+}
+
 void run_free(struct run *run)
 {
 	free(run->types);

@@ -2,6 +2,7 @@
 #include "load/doc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,11 +430,24 @@ static void build_colmarks(struct doc_source *src)
 		src->colmarks[src->len / DOC_COLMARK] = col;
 }
 
+/* The indexes are built on first use, under a lock: policies on several threads (engine
+ * lanes) ask positions in the same documents. Built once, they are only read. */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void ensure_index(struct doc_source *src, bool colmarks)
+{
+	pthread_mutex_lock(&index_lock);
+	if (!src->lines)
+		build_lines(src);
+	if (colmarks && !src->colmarks)
+		build_colmarks(src);
+	pthread_mutex_unlock(&index_lock);
+}
+
 void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *column)
 {
 	struct doc_source *src = &doc->src;
-	if (!src->lines)
-		build_lines(src);
+	ensure_index(src, false);
 	if (pos > src->len)
 		pos = (uint32_t)src->len;
 	size_t lo = 0, hi = src->nlines;
@@ -447,8 +461,7 @@ void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *colum
 	uint32_t from = src->lines[lo];
 	unsigned col = 1;
 	if (pos - from > DOC_COLMARK) {
-		if (!src->colmarks)
-			build_colmarks(src);
+		ensure_index(src, true);
 		from = pos - pos % DOC_COLMARK;
 		col = src->colmarks[from / DOC_COLMARK];
 	}
