@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/cpus.h"
 #include "util/xalloc.h"
 
 bool cli_parse_args(const struct cli_command *cmd, int argc, char **argv, void *dst,
@@ -128,8 +129,8 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	eo.policy_dirs = roots;
 	eo.builtin = !o->no_builtin;
 	eo.config = cfg->path ? cfg : NULL;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	eo.lanes = cpus > 1 ? (unsigned)(cpus < ENGINE_MAX_LANES ? cpus : ENGINE_MAX_LANES) : 1;
+	unsigned cpus = cpus_usable();
+	eo.lanes = cpus < ENGINE_MAX_LANES ? cpus : ENGINE_MAX_LANES;
 	*engine = engine_new(&eo, d);
 	free(roots);
 	return true;

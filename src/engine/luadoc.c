@@ -704,15 +704,30 @@ static void push_view_metatable(lua_State *L, int store)
 	lua_rawsetp(L, store, &viewmeta_key);
 }
 
-/* The views of a policy run. The run's number lives in the extra space of the main thread
- * (a coroutine's own copy may be older); a store keeps its view and the number of the run
- * that made it, so a view is found with two lookups and never reaches another run. */
+/* The views of a policy run. The run's number lives in a struct the extra space of every
+ * thread of the state points to (Lua copies the main thread's extra space into each new
+ * coroutine, and Lua leaves it uninitialised, hence luadoc_init); a store keeps its view and
+ * the number of the run that made it, so a view is found with two lookups and never reaches
+ * another run. */
+struct views_state {
+	lua_Integer run; /* the policy run in progress (luadoc_views_begin), 0 outside one */
+};
+
+static const char views_state_key = 'V'; /* registry: the views_state userdata */
+
+void luadoc_init(lua_State *L)
+{
+	struct views_state *vs = lua_newuserdatauv(L, sizeof *vs, 0);
+	vs->run = 0;
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &views_state_key);
+	memcpy(lua_getextraspace(L), &vs, sizeof vs);
+}
+
 static lua_Integer *views_run(lua_State *L)
 {
-	lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
-	lua_State *main = lua_tothread(L, -1);
-	lua_pop(L, 1);
-	return (lua_Integer *)lua_getextraspace(main);
+	struct views_state *vs;
+	memcpy(&vs, lua_getextraspace(L), sizeof vs);
+	return &vs->run;
 }
 
 lua_Integer luadoc_views_begin(lua_State *L)

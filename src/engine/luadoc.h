@@ -58,6 +58,8 @@ void luadoc_push_new_view(lua_State *L, int store);
 /* Pushes a new plain store holding what the table at idx holds now. The table must hold no
  * table: a view would hand it out to be written into. */
 void luadoc_push_frozen(lua_State *L, int idx);
+/* Prepares a new state for views; call it first, before any coroutine is made. */
+void luadoc_init(lua_State *L);
 /* Starts a policy run: views are never shared between two runs. Returns what to give
  * luadoc_views_end, which puts back the views of the run this one was nested in. */
 lua_Integer luadoc_views_begin(lua_State *L);

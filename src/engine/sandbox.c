@@ -270,6 +270,7 @@ static void build_template(lua_State *L)
 /* Protected setup: libraries, the locked string metatable, the template. */
 static int sandbox_setup(lua_State *L)
 {
+	luadoc_init(L);
 	for (const luaL_Reg *lib = allowed_libs; lib->func; lib++) {
 		luaL_requiref(L, lib->name, lib->func, 1);
 		lua_pop(L, 1);

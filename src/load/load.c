@@ -20,6 +20,7 @@
 #include "load/detect.h"
 #include "load/normalise.h"
 #include "load/text.h"
+#include "util/cpus.h"
 #include "util/dirlist.h"
 #include "util/xalloc.h"
 
@@ -415,8 +416,7 @@ static size_t pool_threads(const struct load_options *o, size_t nfiles)
 {
 	size_t t = o->threads;
 	if (t == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		t = cpus < 1 ? 1 : (size_t)cpus;
+		t = cpus_usable();
 		if (t > LOAD_AUTO_THREADS)
 			t = LOAD_AUTO_THREADS;
 	}
