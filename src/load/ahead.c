@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "load/text.h"
+#include "util/pages.h"
 #include "util/xalloc.h"
 
 #define AHEAD_CHUNK ((size_t)2 << 20) /* prefaulted per call: a huge page */
@@ -38,7 +38,7 @@ static bool next_chunk(const struct ahead *a, size_t *from, size_t *to)
 static void *helper(void *arg)
 {
 	struct ahead *a = arg;
-	text_advise_huge(a->base, a->len);
+	pages_advise_huge(a->base, a->len);
 	pthread_mutex_lock(&a->lock);
 	while (!a->stop && a->faulted < a->len) {
 		size_t from, to;
@@ -47,7 +47,7 @@ static void *helper(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&a->lock);
-		text_populate(a->base + from, to - from);
+		pages_populate(a->base + from, to - from);
 		pthread_mutex_lock(&a->lock);
 		a->faulted = to;
 	}

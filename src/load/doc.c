@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/diag.h"
+#include "util/pages.h"
 #include "util/xalloc.h"
 
 /* Objects with at most this many pairs are checked for duplicate keys through a 256-bit
@@ -19,13 +20,20 @@ void doc_init(struct doc *doc, const char *path)
 	doc->src.path = xstrdup(path);
 }
 
+void doc_reserve(struct doc *doc, size_t n)
+{
+	if (n <= doc->cap)
+		return;
+	size_t cap = doc->cap;
+	xgrow((void **)&doc->nodes, &cap, n, sizeof *doc->nodes);
+	doc->cap = (uint32_t)cap;
+	pages_advise_huge(doc->nodes, cap * sizeof *doc->nodes);
+}
+
 uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos)
 {
-	if (doc->n == doc->cap) {
-		size_t cap = doc->cap;
-		xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + 1, sizeof *doc->nodes);
-		doc->cap = (uint32_t)cap;
-	}
+	if (doc->n == doc->cap)
+		doc_reserve(doc, (size_t)doc->n + 1);
 	struct doc_node *nd = &doc->nodes[doc->n];
 	memset(nd, 0, sizeof *nd);
 	nd->type = (uint8_t)type;

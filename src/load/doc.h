@@ -106,6 +106,8 @@ static inline uint32_t doc_end(const struct doc *doc, uint32_t i)
 
 /* --- building (used by the loaders) --- */
 void doc_init(struct doc *doc, const char *path);
+/* Makes room for n nodes in all (a big tape is offered huge pages: see util/pages.h). */
+void doc_reserve(struct doc *doc, size_t n);
 /* Appends a node and returns its index; the caller fills `next` (and `len`) when it closes. */
 uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos);
 void doc_add_root(struct doc *doc, uint32_t node);

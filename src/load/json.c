@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "load/ahead.h"
-#include "load/text.h"
+#include "util/pages.h"
 #include "util/xalloc.h"
 
 #define JSON_DEFAULT_MAX_DEPTH 512
@@ -352,7 +352,7 @@ static void extend_nodes(struct parser *ps)
 	uint32_t stop = doc->cap - doc->n > JSON_PREFAULT_NODES ? doc->n + JSON_PREFAULT_NODES
 	                                                        : doc->cap;
 	ahead_report(ps->ahead, (size_t)stop * sizeof *doc->nodes);
-	text_prefault(doc->nodes + doc->n, (size_t)(stop - doc->n) * sizeof *doc->nodes);
+	pages_prefault(doc->nodes + doc->n, (size_t)(stop - doc->n) * sizeof *doc->nodes);
 	ps->limit = stop;
 }
 

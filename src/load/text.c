@@ -4,7 +4,6 @@
  * Only regular files and stdin are read, so a FIFO or a device can never block or flood
  * the run; sizes are checked before reading.
  */
-#define _DEFAULT_SOURCE /* madvise */
 #include "load/text.h"
 
 #include <errno.h>
@@ -13,53 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/pages.h"
 #include "util/xalloc.h"
 
 /* Offsets in the tape are 32-bit: text of 4 GiB or more cannot be represented. */
 #define TEXT_OFFSET_LIMIT ((uint64_t)UINT32_MAX)
-
-/* The whole pages of p[0, len) as [*start, *end); false when there are none. */
-static bool whole_pages(void *p, size_t len, uintptr_t *start, uintptr_t *end)
-{
-	const uintptr_t page = 4096;
-	*start = ((uintptr_t)p + page - 1) & ~(page - 1);
-	*end = ((uintptr_t)p + len) & ~(page - 1);
-	return *end > *start;
-}
-
-void text_advise_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t start, end;
-	if (len >= TEXT_PREFAULT_MIN && whole_pages(p, len, &start, &end))
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
-void text_populate(void *p, size_t len)
-{
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t start, end;
-	if (len >= TEXT_PREFAULT_MIN && whole_pages(p, len, &start, &end))
-		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
-void text_prefault(void *p, size_t len)
-{
-	text_advise_huge(p, len);
-	text_populate(p, len);
-}
 
 /* Formats a byte count for a message: "812 bytes", "3.5 KB", "2.1 GB", "1 GB". */
 static void format_size(uint64_t n, char *out, size_t outlen)
@@ -152,7 +112,7 @@ static bool read_exact(int fd, size_t size, char **data, size_t *len, char *err,
 {
 	char *buf = xmalloc(size + 1);
 	size_t n = 0;
-	text_prefault(buf, size);
+	pages_prefault(buf, size);
 	while (n < size) {
 		ssize_t got = read(fd, buf + n, size - n);
 		if (got < 0 && errno == EINTR)

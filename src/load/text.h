@@ -23,21 +23,4 @@ bool text_read(struct doc_source *src, const char *path, size_t max_size, char *
  * false with a message giving the byte offset, and leaves *data and *len unchanged. */
 bool text_decode(char **data, size_t *len, char *err, size_t errlen);
 
-/* Below this size text_prefault does nothing: page faults cost less than the call. */
-#define TEXT_PREFAULT_MIN ((size_t)1 << 20)
-
-/* Backs the pages of a large buffer that is about to be written with memory in one call
- * (Linux MADV_POPULATE_WRITE), instead of one page fault per 4 KiB page; on virtual
- * machines a fault can cost tens of microseconds, which made first-touch memory the main
- * cost of reading and parsing a big plan. The range is first offered transparent huge
- * pages (MADV_HUGEPAGE, for systems where they are opt-in): fewer pages to back and fewer
- * TLB misses while the parsers walk the text and the tape, which cut reading and parsing
- * an 83 MB plan by a fifth to a third. Advisory: does nothing where unsupported. */
-void text_prefault(void *p, size_t len);
-
-/* The two halves of text_prefault, for callers that advise a range once and back it in
- * pieces. */
-void text_advise_huge(void *p, size_t len);
-void text_populate(void *p, size_t len);
-
 #endif

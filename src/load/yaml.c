@@ -831,9 +831,7 @@ static bool on_alias(struct yaml_state *st, yaml_event_t *ev)
 	if ((uint64_t)doc->n + count >= UINT32_MAX)
 		return fail_at(st, pos, "document too large");
 	uint32_t start = a->start, dest = doc->n;
-	size_t cap = doc->cap;
-	xgrow((void **)&doc->nodes, &cap, (size_t)doc->n + count, sizeof *doc->nodes);
-	doc->cap = (uint32_t)cap;
+	doc_reserve(doc, (size_t)doc->n + count);
 	memcpy(&doc->nodes[dest], a->saved ? a->saved : &doc->nodes[start],
 	       count * sizeof *doc->nodes);
 	for (uint32_t i = dest; i < dest + count; i++) {
@@ -893,9 +891,7 @@ static void state_init(struct yaml_state *st, struct doc *doc,
 	doc->arena = NULL;
 	arena_add(st, "", 0);
 	/* about one node per 16 bytes of YAML: reserve once instead of growing by copies */
-	size_t cap = doc->cap;
-	xgrow((void **)&doc->nodes, &cap, doc->src.len / 16 + 16, sizeof *doc->nodes);
-	doc->cap = (uint32_t)cap;
+	doc_reserve(doc, doc->src.len / 16 + 16);
 	yaml_parser_initialize(&st->parser);
 	yaml_parser_set_input_string(&st->parser, (const unsigned char *)doc->src.data,
 	                             doc->src.len);

@@ -23,10 +23,11 @@ struct slab {
 	void *free[SLAB_MAX / SLAB_ALIGN]; /* freed blocks of each class, linked by their first word */
 	char *next, *end;                  /* the unused rest of the newest chunk */
 	void *chunks;                      /* every chunk, linked by its first word */
+	size_t nchunks;
 	size_t live;                       /* bytes in blocks handed out and not freed (small and large) */
 };
 
-#define SLAB_INIT {{NULL}, NULL, NULL, NULL, 0}
+#define SLAB_INIT {{NULL}, NULL, NULL, NULL, 0, 0}
 
 /* A block of size bytes (size > 0), or NULL when memory is exhausted. */
 void *slab_alloc(struct slab *s, size_t size);

@@ -31,7 +31,8 @@ static void test_reuse(void **state)
 	slab_release(&s);
 }
 
-/* Blocks are 8-byte aligned, disjoint and keep what was written, across many chunks. */
+/* Blocks are 8-byte aligned, disjoint and keep what was written, across many chunks of both
+ * sizes. */
 static void test_many(void **state)
 {
 	(void)state;
@@ -52,6 +53,7 @@ static void test_many(void **state)
 		slab_free(&s, p[i], size);
 	}
 	assert_int_equal(s.live, 0);
+	assert_true(s.nchunks > 16); /* past the first megabyte: 2 MiB chunks */
 	slab_release(&s);
 	assert_null(s.chunks);
 }
