@@ -90,6 +90,7 @@ struct doc {
 	struct doc_node *nodes;
 	uint32_t n, cap;
 	bool ascii;            /* the source is all ASCII (known after a JSON parse; else false) */
+	bool skipped;          /* the JSON parse kept some object empty (json_options.skip_keys) */
 	uint32_t *roots;       /* one root node index per document */
 	uint32_t nroots;
 	struct doc_dup *dups;  /* duplicate keys of the last parse, the first DOC_MAX_DUPS found */

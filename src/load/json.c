@@ -32,12 +32,17 @@ struct frame {
 	uint32_t count;   /* completed members or elements */
 	bool object;
 	bool maybe_dup;   /* object: two keys may be equal (checked exactly on close) */
+	bool skipped;     /* validated only: its members are not on the tape (see below) */
 	uint64_t seen[2]; /* object: a 128-bit filter of the signatures of its keys so far */
 };
 
 struct parser {
 	cursor base, end;        /* the source; *end is the terminating NUL */
 	struct doc *doc;         /* NULL when only validating */
+	struct doc *out;         /* doc, or NULL inside a skipped subtree */
+	const struct json_options *opts;
+	bool skip_armed;         /* the root object has shown opts->skip_after (so far) */
+	bool skip_next;          /* the value after the current key is skipped (an object) */
 	uint32_t limit;          /* tape nodes usable before the next grow or prefault */
 	struct frame *stack;
 	size_t depth, stack_cap;
@@ -377,7 +382,7 @@ static inline uint32_t push_node(struct parser *ps, uint8_t type, uint8_t flags,
 static inline void emit_scalar(struct parser *ps, uint8_t type, uint8_t flags, cursor start,
                                cursor text, cursor text_end)
 {
-	if (ps->doc)
+	if (ps->out)
 		push_node(ps, type, flags, (uint32_t)(start - ps->base),
 		          (uint32_t)(text - ps->base), (uint32_t)(text_end - text));
 }
@@ -395,16 +400,29 @@ static inline bool open_frame(struct parser *ps, cursor p, bool object)
 	f->node = 0;
 	f->maybe_dup = false;
 	f->seen[0] = f->seen[1] = 0;
-	if (ps->doc)
+	f->skipped = false;
+	if (ps->out)
 		f->node = push_node(ps, object ? DOC_OBJECT : DOC_ARRAY, 0,
 		                    (uint32_t)(p - ps->base), 0, 0);
+	if (ps->skip_next) {
+		f->skipped = true;
+		ps->out = NULL;
+		ps->skip_next = false;
+	}
 	return true;
 }
 
 static inline void close_frame(struct parser *ps)
 {
 	struct frame *f = &ps->stack[--ps->depth];
-	if (ps->doc) {
+	if (f->skipped) { /* an empty object on the tape */
+		ps->out = ps->doc;
+		ps->doc->skipped = true;
+		ps->doc->nodes[f->node].len = 0;
+		ps->doc->nodes[f->node].after = f->node + 1;
+		return;
+	}
+	if (ps->out) {
 		struct doc_node *nd = &ps->doc->nodes[f->node];
 		nd->len = f->count;
 		nd->after = ps->doc->n;
@@ -470,6 +488,22 @@ static inline void note_key(struct frame *f, cursor text, size_t n, uint8_t flag
 	f->seen[b >> 6] |= bit;
 }
 
+/* A key of the root object: arms skipping at opts->skip_after, then marks the value of any
+ * of opts->skip_keys to be skipped (json_options). */
+static void root_key(struct parser *ps, cursor text, size_t n)
+{
+	const struct json_options *o = ps->opts;
+	if (!o || !o->skip_keys)
+		return;
+	if (!ps->skip_armed) {
+		ps->skip_armed = strlen(o->skip_after) == n && memcmp(text, o->skip_after, n) == 0;
+		return;
+	}
+	for (const char *const *k = o->skip_keys; *k; k++)
+		if (strlen(*k) == n && memcmp(text, *k, n) == 0)
+			ps->skip_next = true;
+}
+
 /* Scans an object key at p and the ':' after it; returns the start of the value (after
  * whitespace), or NULL. `what` says what else was allowed here, for the message. */
 __attribute__((always_inline))
@@ -483,16 +517,20 @@ static inline cursor parse_key(struct parser *ps, struct frame *f, cursor p, con
 	cursor stop = scan_string(ps, p, &flags);
 	if (!stop)
 		return NULL;
-	if (ps->doc) {
+	if (ps->out) {
 		emit_scalar(ps, DOC_STRING, flags, p, p + 1, stop - 1);
 		note_key(f, p + 1, (size_t)(stop - p - 2), flags);
+		if (ps->depth == 1)
+			root_key(ps, p + 1, (size_t)(stop - p - 2));
 	}
 	p = skip_space(stop);
 	if (*p != ':') {
 		fail_expected(ps, p, "':' after object key");
 		return NULL;
 	}
-	return skip_space(p + 1);
+	p = skip_space(p + 1);
+	ps->skip_next = ps->skip_next && *p == '{';
+	return p;
 }
 
 /* After a complete value: counts it in its container, then closes containers until a ','
@@ -570,6 +608,8 @@ static bool run(struct doc *doc, const char *data, size_t len, const struct json
 		.base = (cursor)data,
 		.end = (cursor)data + len,
 		.doc = doc,
+		.out = doc,
+		.opts = opts,
 		.max_depth = opts && opts->max_depth ? opts->max_depth : JSON_DEFAULT_MAX_DEPTH,
 		.max_string = opts && opts->max_string ? opts->max_string : JSON_DEFAULT_MAX_STRING,
 		.err = err,
@@ -605,6 +645,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	doc->nroots = 0;
 	doc_clear_dups(doc);
 	doc->ascii = true; /* until a string holds a byte >= 0x80 */
+	doc->skipped = false;
 	if (doc->cap < len / 12 + 16 && len < UINT32_MAX) {
 		/* pre-size: plans hold one node per 13-25 bytes; unused capacity is never touched */
 		size_t cap = doc->cap;

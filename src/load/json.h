@@ -19,6 +19,11 @@ struct json_options {
 	unsigned max_depth;  /* nesting limit; 0 means the default (512) */
 	uint32_t max_string; /* bytes of one string or key, as written between the quotes;
 	                        0 means the default (JSON_DEFAULT_MAX_STRING) */
+	/* Keys of the root object (NULL-terminated; NULL: none) whose object values are only
+	 * validated: the tape holds an empty object for each and doc->skipped is set. Armed
+	 * once the root has shown the key skip_after; keys before it are never skipped. */
+	const char *const *skip_keys;
+	const char *skip_after;
 };
 
 #define JSON_DEFAULT_MAX_STRING (64u << 20) /* 64 MiB */

@@ -23,6 +23,15 @@
 #define SLAB_ASAN 1
 #endif
 
+/* Huge chunks are mapped with mmap, where LeakSanitizer does not look for pointers: under
+ * the sanitizers every chunk comes from malloc, so the blocks Lua reaches through the heap
+ * are not reported as leaks. */
+#ifdef SLAB_ASAN
+#define HUGE_CHUNKS 0
+#else
+#define HUGE_CHUNKS 1
+#endif
+
 #ifdef SLAB_ASAN
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
@@ -64,7 +73,7 @@ static char *huge_chunk(void)
  * the previous one is given to the free lists. */
 static int new_chunk(struct slab *s)
 {
-	size_t size = s->nchunks < SMALL_CHUNKS ? CHUNK_SIZE : HUGE_CHUNK;
+	size_t size = HUGE_CHUNKS && s->nchunks >= SMALL_CHUNKS ? HUGE_CHUNK : CHUNK_SIZE;
 	char *c = size == CHUNK_SIZE ? malloc(CHUNK_SIZE) : huge_chunk();
 	if (!c)
 		return 0;

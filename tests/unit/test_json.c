@@ -561,6 +561,56 @@ static void test_tape_structure(void **state)
 	doc_free(&d);
 }
 
+/* json_options.skip_keys: objects under those root keys, after skip_after, are validated and
+ * kept as empty objects; nothing else changes. */
+static bool parse_skipping(struct doc *d, const char *s, struct json_error *err)
+{
+	static const char *const keys[] = {"planned_values", "prior_state", NULL};
+	doc_init(d, "plan.json");
+	d->src.data = xstrdup(s);
+	d->src.len = strlen(s);
+	struct json_options opts = {.skip_keys = keys, .skip_after = "format_version"};
+	memset(err, 0, sizeof *err);
+	return json_parse(d, &opts, err);
+}
+
+static void test_skip_keys(void **state)
+{
+	(void)state;
+	struct doc d;
+	struct json_error err, err2;
+	assert_true(parse_skipping(&d, "{\"format_version\": \"1.2\", \"planned_values\": "
+	                           "{\"a\": [1, {\"b\": 2}], \"a\": 3}, \"x\": {\"prior_state\": {\"c\": 4}},"
+	                           " \"prior_state\": null, \"resource_changes\": [5]}", &err));
+	assert_true(tape_ok(&d));
+	assert_true(d.skipped);
+	uint32_t pv = doc_get(&d, 0, "planned_values");
+	assert_int_equal(doc_type(&d, pv), DOC_OBJECT);
+	assert_int_equal(doc_node(&d, pv)->len, 0);
+	assert_int_equal(doc_end(&d, pv), pv + 1);
+	assert_int_equal(d.ndups_total, 0); /* the repeated "a" inside is not seen */
+	assert_int_equal(doc_type(&d, doc_path(&d, 0, "x.prior_state.c")), DOC_INT); /* not root */
+	assert_int_equal(doc_type(&d, doc_get(&d, 0, "prior_state")), DOC_NULL); /* not an object */
+	assert_int_equal(doc_type(&d, doc_path(&d, 0, "resource_changes.0")), DOC_INT);
+	doc_free(&d);
+
+	/* before format_version nothing is skipped */
+	assert_true(parse_skipping(&d, "{\"planned_values\": {\"a\": 1}, \"format_version\": 1}",
+	                           &err));
+	assert_false(d.skipped);
+	assert_int_equal(doc_type(&d, doc_path(&d, 0, "planned_values.a")), DOC_INT);
+	doc_free(&d);
+
+	/* an error inside a skipped object: same message and position as without skipping */
+	const char *bad = "{\"format_version\": 1, \"prior_state\": {\"a\": [1, 2,]}}";
+	assert_false(parse_skipping(&d, bad, &err));
+	doc_free(&d);
+	assert_false(parse(&d, bad, &err2));
+	assert_int_equal(err.pos, err2.pos);
+	assert_string_equal(err.message, err2.message);
+	doc_free(&d);
+}
+
 static void test_whitespace_and_bom(void **state)
 {
 	(void)state;
@@ -778,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_scalar_roots),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_tape_structure),
+		cmocka_unit_test(test_skip_keys),
 		cmocka_unit_test(test_whitespace_and_bom),
 		cmocka_unit_test(test_growth_and_long_strings),
 		cmocka_unit_test(test_big_document_tape),
