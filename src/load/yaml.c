@@ -66,6 +66,7 @@ struct yaml_state {
 	uint32_t *slots; /* open addressing over anchors: index + 1, 0 = empty */
 	size_t nslots;
 	size_t cur_char, cur_byte, base_byte; /* mark conversion cursor */
+	bool ascii;                           /* the source is all ASCII: a mark is a byte offset */
 	uint32_t doc_start, roots_start;      /* tape and roots when the current document began */
 	struct buf scratch;
 };
@@ -85,12 +86,40 @@ static bool fail_at(struct yaml_state *st, uint32_t pos, const char *fmt, ...)
 	return false;
 }
 
+/* True when the eight bytes at p are ASCII. */
+static bool ascii8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return (w & 0x8080808080808080u) == 0;
+}
+
+/* True when the n bytes at s are all ASCII. */
+static bool all_ascii(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i + 8 <= n && ascii8(u + i))
+		i += 8;
+	while (i < n && u[i] < 0x80)
+		i++;
+	return i == n;
+}
+
 /* Byte offset of a libyaml character index. */
 static uint32_t byte_at(struct yaml_state *st, size_t char_index)
 {
+	if (st->ascii)
+		return (uint32_t)char_index;
 	const unsigned char *s = (const unsigned char *)st->doc->src.data;
 	size_t len = st->doc->src.len;
 	while (st->cur_char < char_index && st->cur_byte < len) {
+		if (char_index - st->cur_char >= 8 && len - st->cur_byte >= 8 &&
+		    ascii8(s + st->cur_byte)) {
+			st->cur_byte += 8; /* eight ASCII characters */
+			st->cur_char += 8;
+			continue;
+		}
 		st->cur_byte++;
 		while (st->cur_byte < len && (s[st->cur_byte] & 0xC0) == 0x80)
 			st->cur_byte++;
@@ -887,6 +916,7 @@ static void state_init(struct yaml_state *st, struct doc *doc,
 		                                                       : YAML_MIN_ALIAS_NODES;
 	if (doc->src.len >= 3 && memcmp(doc->src.data, "\xEF\xBB\xBF", 3) == 0)
 		st->base_byte = st->cur_byte = 3; /* libyaml does not count a BOM */
+	st->ascii = all_ascii(doc->src.data, doc->src.len); /* a BOM is not */
 	free(doc->arena);
 	doc->arena = NULL;
 	arena_add(st, "", 0);
@@ -912,8 +942,8 @@ static void state_free(struct yaml_state *st)
 bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err)
 {
 	struct yaml_state st;
-	doc->ascii = false; /* columns are counted in characters */
 	state_init(&st, doc, opts, err);
+	doc->ascii = st.ascii; /* else columns are counted in characters */
 	bool ok = true, done = false;
 	while (ok && !done) {
 		yaml_event_t ev;

@@ -236,6 +236,33 @@ static void test_bom_positions(void **state)
 	doc_free(&d);
 }
 
+/* Node positions are byte offsets whatever the mix of ASCII runs and multibyte characters
+ * (libyaml counts characters), and an all-ASCII document says so for column counting. */
+static void test_positions(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"long_ascii_key_0123456789: v1\nk2: \"éé–x\"\nanother_long_key_abcdefgh: v3\n"
+		"k4: [ééééééééé, w]\nk5: end\n",
+		"k1: v1\nk2: \"xx\"\nlong_ascii_key_0123456789abcdef: v3\nk4: [a, w]\nk5: end\n",
+	};
+	for (size_t t = 0; t < 2; t++) {
+		struct doc d;
+		struct yaml_error err;
+		parse(&d, texts[t], true, &err);
+		assert_int_equal(d.ascii, t == 1);
+		uint32_t root = d.roots[0];
+		static const char *const paths[] = {"k2", "k4.1", "k5"};
+		static const char firsts[] = {'"', 'w', 'e'};
+		for (size_t i = 0; i < 3; i++) {
+			uint32_t n = doc_path(&d, root, paths[i]);
+			assert_int_not_equal(n, DOC_NONE);
+			assert_int_equal(d.src.data[doc_node(&d, n)->pos], firsts[i]);
+		}
+		doc_free(&d);
+	}
+}
+
 /* ---------------------------------------------------------------- tags */
 
 static void test_cfn_tags(void **state)
@@ -687,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_collections),
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_bom_positions),
+		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_cfn_tags),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_alias_bomb),
