@@ -49,11 +49,17 @@ function M.any_unknown(v)
   return false
 end
 
+local function by_text(a, b) return tostring(a) < tostring(b) end
+
 -- Keys of a table, sorted, for deterministic output.
 function M.sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  local keys, strings = {}, true
+  for k in pairs(t) do
+    keys[#keys + 1] = k
+    strings = strings and type(k) == "string"
+  end
+  -- string keys compare as their text already: no comparator to call per comparison
+  table.sort(keys, not strings and by_text or nil)
   return keys
 end
 
