@@ -26,11 +26,7 @@ local function multi_info(cloud, code, m)
   return info
 end
 
--- Information about region `code` of `cloud` ("aws", "azure", "gcp"), or nil when unknown.
--- Fields: cloud, code, location, country, bloc; Azure: pair, one_way, geography; multi-region
--- locations: members (a list of region infos) or countries, and any = true for "global".
-function M.region(cloud, code)
-  if type(code) ~= "string" then return nil end
+local function lookup(cloud, code)
   if cloud == "azure" then
     code = M.azure_location(code)
     local row = regions.azure[code]
@@ -46,6 +42,25 @@ function M.region(cloud, code)
     if zone_region and regions.gcp[zone_region] then return M.region(cloud, zone_region) end
   end
   return nil
+end
+
+-- Answers of M.region, by "cloud code" (false: unknown). A plan names a few regions for
+-- thousands of resources; each lookup built a new table.
+local known = {}
+
+-- Information about region `code` of `cloud` ("aws", "azure", "gcp"), or nil when unknown.
+-- Fields: cloud, code, location, country, bloc; Azure: pair, one_way, geography; multi-region
+-- locations: members (a list of region infos) or countries, and any = true for "global".
+-- The same region gives the same table: read it, never change it.
+function M.region(cloud, code)
+  if type(code) ~= "string" then return nil end
+  local key = tostring(cloud) .. " " .. code
+  local info = known[key]
+  if info == nil then
+    info = lookup(cloud, code) or false
+    known[key] = info
+  end
+  return info or nil
 end
 
 -- Looks a region up in every cloud when the cloud is not known (a host name, an image).
