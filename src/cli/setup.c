@@ -129,8 +129,7 @@ bool setup_engine(const struct setup_options *o, struct config *cfg, struct engi
 	eo.policy_dirs = roots;
 	eo.builtin = !o->no_builtin;
 	eo.config = cfg->path ? cfg : NULL;
-	unsigned cpus = cpus_usable();
-	eo.lanes = cpus < ENGINE_MAX_LANES ? cpus : ENGINE_MAX_LANES;
+	eo.lanes = cpus_usable(); /* the engine caps it at ENGINE_MAX_LANES */
 	*engine = engine_new(&eo, d);
 	free(roots);
 	return true;

@@ -1,16 +1,17 @@
 /*
  * A small-block allocator for a caller that passes each block's size back when it frees or
- * resizes it, as Lua's allocator does. Blocks of up to SLAB_MAX bytes are carved from 64 KiB
- * chunks in size classes of 8 bytes, with no header; a freed block waits on its class's list
- * for the next allocation of that class. Larger blocks go to malloc.
+ * resizes it, as Lua's allocator does. Blocks of up to SLAB_MAX bytes are carved from chunks
+ * (64 KiB for the first megabyte, then 2 MiB offered huge pages) in size classes of 8 bytes,
+ * with no header; a freed block waits on its class's list for the next allocation of that
+ * class. Larger blocks go to malloc.
  *
  * Compared with malloc on the Lua heap: no per-block header (a 56-byte table takes 56 bytes,
  * not 64), freed blocks of a class are reused last-in first-out without bin searches, and
  * objects allocated together sit together. Memory of a class is never given to another class;
  * chunks are returned only by slab_release. One slab per thread (no locking).
  *
- * Built with AddressSanitizer, freed blocks and unused chunk space are poisoned, so a read of a
- * freed Lua object is still reported.
+ * Built with AddressSanitizer, every chunk comes from malloc (LeakSanitizer scans it) and freed
+ * blocks and unused chunk space are poisoned, so a read of a freed Lua object is still reported.
  */
 #ifndef MG_UTIL_SLAB_H
 #define MG_UTIL_SLAB_H
