@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "load/docpos.h"
 #include "load/json.h"
 #include "load/text.h"
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "load/docpos.h"
 #include "load/json.h"
 #include "util/xalloc.h"
 

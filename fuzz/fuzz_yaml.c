@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "load/docpos.h"
 #include "load/yaml.h"
 #include "util/xalloc.h"
 

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "load/doc.h"
+#include "load/docpos.h"
 #include "load/text.h"
 #include "util/strdist.h"
 #include "util/xalloc.h"

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load/docpos.h"
 #include "load/text.h"
 #include "load/yaml.h"
 #include "util/buf.h"

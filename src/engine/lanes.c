@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "engine/engine_int.h"
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 /* Where one policy's results are in its lane's lists. */

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 
 #include "engine/luadoc.h"
+#include "load/docpos.h"
 #include "load/json.h"
 #include "util/xalloc.h"
 

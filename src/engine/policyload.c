@@ -17,6 +17,7 @@
 
 #include "engine/builtin.h"
 #include "engine/luadoc.h"
+#include "load/docpos.h"
 #include "util/buf.h"
 #include "util/dirlist.h"
 #include "util/xalloc.h"

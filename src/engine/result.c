@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 #define MESSAGE_CAP 4096 /* bytes of a finding message kept; longer ones are cut */
@@ -38,21 +39,6 @@ static int result_error(lua_State *L, struct run *run, const char *fmt, const ch
 	return lua_error(L);
 }
 
-/* Line and column of byte offset target, counted forward from a known position. */
-static void position_after(const struct doc *doc, uint32_t from, unsigned *line,
-                           unsigned *column, uint32_t target)
-{
-	for (uint32_t p = from; p < target && p < doc->src.len; p++) {
-		unsigned char c = (unsigned char)doc->src.data[p];
-		if (c == '\n') {
-			++*line;
-			*column = 1;
-		} else if ((c & 0xC0) != 0x80) {
-			++*column;
-		}
-	}
-}
-
 static void locate(struct run *run, struct finding *f, size_t i, const char *path)
 {
 	const struct model_resource *r = &run->m->resources[i];
@@ -65,7 +51,7 @@ static void locate(struct run *run, struct finding *f, size_t i, const char *pat
 	uint32_t target = doc_node(doc, node)->pos;
 	uint32_t from = r->node != DOC_NONE ? doc_node(doc, r->node)->pos : 0;
 	if (f->line && target >= from)
-		position_after(doc, from, &f->line, &f->column, target);
+		doc_advance(doc, from, target, &f->line, &f->column);
 	else
 		doc_position(doc, target, &f->line, &f->column);
 }

@@ -8,13 +8,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include <lauxlib.h>
 
 #include "engine/mod_glob.h"
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 static int cmp_strp(const void *a, const void *b)
@@ -147,66 +145,6 @@ static int cmp_pos(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* Continuation bytes (bit 7 set, bit 6 clear) among the n bytes at s, sixteen at a time:
- * as signed bytes they are the ones below -64. Each lane counts up to 255 blocks, then the
- * lanes are summed (psadbw). */
-static size_t count_continuations_sse2(const char *s, size_t n, size_t *done)
-{
-	size_t cont = 0, k = 0;
-#ifdef __SSE2__
-	const __m128i limit = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
-	while (k + 16 <= n) {
-		__m128i acc = zero;
-		for (int blocks = 0; blocks < 255 && k + 16 <= n; blocks++, k += 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-			acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(x, limit)); /* a match is -1 */
-		}
-		__m128i sums = _mm_sad_epu8(acc, zero);
-		cont += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
-	}
-#endif
-	(void)s;
-	*done = k;
-	return cont;
-}
-
-/* Characters (UTF-8 lead and ASCII bytes) among the n bytes at s. */
-static size_t count_chars(const char *s, size_t n)
-{
-	size_t k;
-	size_t cont = count_continuations_sse2(s, n, &k);
-	for (; k < n; k++)
-		cont += ((unsigned char)s[k] & 0xC0) == 0x80;
-	return n - cont;
-}
-
-/* Characters among the n bytes at s of doc's source. */
-static size_t chars_of(const struct doc *doc, const char *s, size_t n)
-{
-	return doc->ascii ? n : count_chars(s, n);
-}
-
-/* Moves the position (*line, *col) at byte from to byte to: newlines found with memchr,
- * the column counted only from the last of them. */
-static void advance(const struct doc *doc, size_t from, size_t to, unsigned *line, unsigned *col)
-{
-	const char *data = doc->src.data;
-	const char *p = data + from, *end = data + to, *last = NULL;
-	for (;;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			break;
-		++*line;
-		last = nl;
-		p = nl + 1;
-	}
-	if (last) {
-		*col = 1 + (unsigned)chars_of(doc, last + 1, (size_t)(end - last - 1));
-		return;
-	}
-	*col += (unsigned)chars_of(doc, data + from, to - from);
-}
-
 /* Positions of every resource of input k, in one forward scan of its source. */
 static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
 {
@@ -227,7 +165,7 @@ static void positions_of_input(struct run *run, size_t k, struct pos_ref *tmp)
 	for (size_t j = 0; j < n; j++) {
 		size_t target = tmp[j].pos < doc->src.len ? tmp[j].pos : doc->src.len;
 		if (target > at) {
-			advance(doc, at, target, &line, &col);
+			doc_advance(doc, at, target, &line, &col);
 			at = target;
 		}
 		run->line[tmp[j].index] = line;

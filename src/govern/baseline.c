@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "load/json.h"
 #include "load/text.h"
 #include "report/json.h"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "govern/gov.h"
+#include "load/docpos.h"
 #include "util/isodate.h"
 #include "util/xalloc.h"
 

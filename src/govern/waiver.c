@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 /* The string (or integer digits) at key of waiver object w, or NULL. */

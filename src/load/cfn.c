@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "model/region.h"
 #include "util/xalloc.h"
 

@@ -1,5 +1,6 @@
 /* The node tape shared by the JSON and YAML loaders (see doc.h). */
 #include "load/doc.h"
+#include "load/docpos.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -55,6 +56,8 @@ void doc_free(struct doc *doc)
 	free(doc->src.data);
 	free(doc->src.lines);
 	free(doc->src.colmarks);
+	free(doc->src.holes);
+	free(doc->skips);
 	free(doc->arena);
 	free(doc->nodes);
 	free(doc->roots);
@@ -399,84 +402,6 @@ bool doc_bool(const struct doc *doc, uint32_t i, bool *out)
 		return false;
 	*out = doc->nodes[i].type == DOC_TRUE;
 	return true;
-}
-
-static void build_lines(struct doc_source *src)
-{
-	size_t cap = 0;
-	xgrow((void **)&src->lines, &cap, 1, sizeof *src->lines);
-	src->lines[0] = 0;
-	src->nlines = 1;
-	for (const char *p = src->data, *end = src->data + src->len;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
-		xgrow((void **)&src->lines, &cap, src->nlines + 1, sizeof *src->lines);
-		src->lines[src->nlines++] = (uint32_t)(p + 1 - src->data);
-	}
-}
-
-static bool is_char_start(char c)
-{
-	return ((unsigned char)c & 0xC0) != 0x80;
-}
-
-/* One pass over the source recording, at every DOC_COLMARK-th byte, the 1-based column there,
- * so a position deep inside a long line costs at most DOC_COLMARK bytes of counting. */
-static void build_colmarks(struct doc_source *src)
-{
-	src->ncolmarks = src->len / DOC_COLMARK + 1;
-	src->colmarks = xmalloc(src->ncolmarks * sizeof *src->colmarks);
-	uint32_t col = 1;
-	for (size_t p = 0; p < src->len; p++) {
-		if (p % DOC_COLMARK == 0)
-			src->colmarks[p / DOC_COLMARK] = col;
-		if (src->data[p] == '\n')
-			col = 1;
-		else
-			col += is_char_start(src->data[p]);
-	}
-	if (src->len % DOC_COLMARK == 0)
-		src->colmarks[src->len / DOC_COLMARK] = col;
-}
-
-/* The indexes are built on first use, under a lock: policies on several threads (engine
- * lanes) ask positions in the same documents. Built once, they are only read. */
-static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void ensure_index(struct doc_source *src, bool colmarks)
-{
-	pthread_mutex_lock(&index_lock);
-	if (!src->lines)
-		build_lines(src);
-	if (colmarks && !src->colmarks)
-		build_colmarks(src);
-	pthread_mutex_unlock(&index_lock);
-}
-
-void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *column)
-{
-	struct doc_source *src = &doc->src;
-	ensure_index(src, false);
-	if (pos > src->len)
-		pos = (uint32_t)src->len;
-	size_t lo = 0, hi = src->nlines;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (src->lines[mid] <= pos)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	uint32_t from = src->lines[lo];
-	unsigned col = 1;
-	if (pos - from > DOC_COLMARK) {
-		ensure_index(src, true);
-		from = pos - pos % DOC_COLMARK;
-		col = src->colmarks[from / DOC_COLMARK];
-	}
-	for (uint32_t p = from; p < pos; p++)
-		col += is_char_start(src->data[p]);
-	*line = (unsigned)lo + 1;
-	*column = col;
 }
 
 static unsigned hex4(const char *s)

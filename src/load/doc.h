@@ -10,7 +10,7 @@
  * Scalars keep their text in doc->text at [text, text+len): for JSON that is the source buffer
  * itself (strings between the quotes, still escaped when DOC_ESCAPED is set; numbers as
  * written), for YAML an arena of plain UTF-8. `pos` is always the byte offset of the node in
- * the source (doc->src), which gives line:column on demand (doc_position).
+ * the source (doc->src), which gives line:column on demand (doc_position, load/docpos.h).
  *
  * Documents: a JSON file has one root; a YAML stream has one root per document, listed in
  * `roots`. Ownership: the doc owns nodes, text and roots; doc_free releases everything.
@@ -57,15 +57,26 @@ static inline bool doc_is_container(const struct doc_node *nd)
 	return nd->type == DOC_ARRAY || nd->type == DOC_OBJECT;
 }
 
+/* Source bytes [start, end) given back to the system once parsed (doc_release in
+ * load/docpos.h): they read as zeros, and positions step over them with this summary. */
+struct doc_hole {
+	uint32_t start, end;
+	uint32_t newlines; /* line breaks in [start, end) */
+	uint32_t tail;     /* characters after the last of them (all characters when none) */
+};
+
 /* The bytes of a file as read, with a lazily built index of line starts. */
 struct doc_source {
 	char *path;        /* as given on the command line; "-" for stdin shows as "<stdin>" */
 	char *data;        /* decoded UTF-8 (a BOM removed, UTF-16 converted), NUL-terminated */
 	size_t len;
+	struct doc_hole *holes; /* in source order; none unless doc_release was called */
+	size_t nholes;
 	uint32_t *lines;   /* offsets of line starts, built on first doc_position call */
 	size_t nlines;
-	uint32_t *colmarks; /* column (in characters) at every DOC_COLMARK-th byte, built on the
-	                       first position asked deep inside a long line (one-line plans) */
+	uint32_t *colmarks; /* column (in characters) at every DOC_COLMARK-th byte (or at the end
+	                       of the hole holding it), built on the first position asked deep
+	                       inside a long line (one-line plans) */
 	size_t ncolmarks;
 };
 
@@ -83,6 +94,11 @@ struct doc_dup {
 #define DOC_MAX_DUPS 100    /* duplicate keys kept with their position; the rest are counted */
 #define DOC_DUP_KEY_MAX 80
 
+/* A byte range [start, end) of the source. */
+struct doc_span {
+	uint32_t start, end;
+};
+
 struct doc {
 	struct doc_source src;
 	const char *text;      /* scalar text: src.data for JSON, an arena for YAML */
@@ -90,7 +106,9 @@ struct doc {
 	struct doc_node *nodes;
 	uint32_t n, cap;
 	bool ascii;            /* the source is all ASCII (known after a JSON parse; else false) */
-	bool skipped;          /* the JSON parse kept some object empty (json_options.skip_keys) */
+	struct doc_span *skips; /* objects the last JSON parse kept empty (json_options.skip_keys),
+	                           from '{' to '}' inclusive, in source order */
+	uint32_t nskips;
 	uint32_t *roots;       /* one root node index per document */
 	uint32_t nroots;
 	struct doc_dup *dups;  /* duplicate keys of the last parse, the first DOC_MAX_DUPS found */
@@ -159,9 +177,6 @@ bool doc_int(const struct doc *doc, uint32_t i, int64_t *out);
 bool doc_number(const struct doc *doc, uint32_t i, double *out);
 /* Boolean value of DOC_TRUE / DOC_FALSE; false if not a boolean. */
 bool doc_bool(const struct doc *doc, uint32_t i, bool *out);
-
-/* 1-based line and column (in characters) of a byte offset in the source. */
-void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *column);
 
 /* Decodes a JSON string body (without quotes) into out (at least len bytes + 1); returns the
  * decoded length. The input must already be validated. */

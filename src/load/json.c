@@ -412,14 +412,17 @@ static inline bool open_frame(struct parser *ps, cursor p, bool object)
 	return true;
 }
 
-static inline void close_frame(struct parser *ps)
+/* Closes the innermost container, whose closing bracket is at p. */
+static inline void close_frame(struct parser *ps, cursor p)
 {
 	struct frame *f = &ps->stack[--ps->depth];
 	if (f->skipped) { /* an empty object on the tape */
-		ps->out = ps->doc;
-		ps->doc->skipped = true;
-		ps->doc->nodes[f->node].len = 0;
-		ps->doc->nodes[f->node].after = f->node + 1;
+		struct doc *doc = ps->out = ps->doc;
+		doc->nodes[f->node].len = 0;
+		doc->nodes[f->node].after = f->node + 1;
+		doc->skips = xrealloc(doc->skips, (doc->nskips + 1) * sizeof *doc->skips);
+		doc->skips[doc->nskips].start = doc->nodes[f->node].pos;
+		doc->skips[doc->nskips++].end = (uint32_t)(p + 1 - ps->base);
 		return;
 	}
 	if (ps->out) {
@@ -551,7 +554,7 @@ static inline cursor after_value(struct parser *ps, cursor p)
 			                               : "',' or ']' after an array element");
 			return NULL;
 		}
-		close_frame(ps);
+		close_frame(ps, p);
 		p++;
 	}
 	return p;
@@ -567,7 +570,7 @@ static inline cursor parse_open(struct parser *ps, cursor p, bool *closed)
 	p = skip_space(p + 1);
 	*closed = *p == (object ? '}' : ']');
 	if (*closed) {
-		close_frame(ps);
+		close_frame(ps, p);
 		return p + 1;
 	}
 	return object ? parse_key(ps, &ps->stack[ps->depth - 1], p, "a string key or '}'") : p;
@@ -645,7 +648,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	doc->nroots = 0;
 	doc_clear_dups(doc);
 	doc->ascii = true; /* until a string holds a byte >= 0x80 */
-	doc->skipped = false;
+	doc->nskips = 0;
 	if (doc->cap < len / 12 + 16 && len < UINT32_MAX) {
 		/* pre-size: plans hold one node per 13-25 bytes; unused capacity is never touched */
 		size_t cap = doc->cap;
@@ -654,6 +657,7 @@ bool json_parse(struct doc *doc, const struct json_options *opts, struct json_er
 	}
 	if (!run(doc, doc->src.data, len, opts, err)) {
 		doc->n = 0;
+		doc->nskips = 0;
 		doc->ascii = false;
 		return false;
 	}

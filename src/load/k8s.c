@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 /* Kinds that live outside namespaces (built-in API and common extensions). */

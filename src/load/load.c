@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "load/detect.h"
+#include "load/docpos.h"
 #include "load/normalise.h"
 #include "load/text.h"
 #include "util/cpus.h"
@@ -67,6 +68,9 @@ static void doc_clear_tape(struct doc *doc)
 	free(doc->nodes);
 	free(doc->roots);
 	free(doc->arena);
+	free(doc->skips);
+	doc->skips = NULL;
+	doc->nskips = 0;
 	doc->nodes = NULL;
 	doc->roots = NULL;
 	doc->arena = NULL;
@@ -94,9 +98,13 @@ struct parse_error {
  * and prior_state repeat the after and before of every change and are half of a big plan.
  * `terraform show -json` writes format_version first; after it they are only validated (the
  * tape and the time to build it shrink by about half). A plan without resource_changes falls
- * back to planned_values (tfplan.c): it is parsed again whole.
+ * back to planned_values (tfplan.c): it is parsed again whole. Otherwise the pages of the
+ * skipped sections are given back (a big plan's peak memory shrinks by their size).
  */
 static const char *const plan_repeats[] = {"planned_values", "prior_state", NULL};
+
+/* Skipped sections smaller than this keep their pages: the saving would not pay the call. */
+#define LOAD_RELEASE_MIN ((size_t)1 << 20)
 
 static bool parse_json(struct doc *doc, const struct load_options *o, struct parse_error *pe)
 {
@@ -105,10 +113,14 @@ static bool parse_json(struct doc *doc, const struct load_options *o, struct par
 	jo.skip_keys = plan_repeats;
 	jo.skip_after = "format_version";
 	bool ok = json_parse(doc, &jo, &err);
-	if (ok && doc->skipped && doc_get(doc, doc->roots[0], "resource_changes") == DOC_NONE)
+	if (ok && doc->nskips && doc_get(doc, doc->roots[0], "resource_changes") == DOC_NONE)
 		ok = json_parse(doc, &o->json, &err);
-	if (ok)
+	if (ok) {
+		for (uint32_t k = 0; k < doc->nskips; k++)
+			if (doc->skips[k].end - doc->skips[k].start >= LOAD_RELEASE_MIN)
+				doc_release(doc, doc->skips[k].start + 1, doc->skips[k].end - 1);
 		return true;
+	}
 	pe->pos = err.pos;
 	snprintf(pe->message, sizeof pe->message, "%s", err.message);
 	return false;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "util/xalloc.h"
 
 static void write_string(struct buf *out, const char *s, size_t len)
@@ -275,23 +276,17 @@ static struct position *compute_positions(const struct model *m)
 		keys[n++].resource = i;
 	}
 	qsort(keys, n, sizeof *keys, compare_keys);
-	const unsigned char *data = NULL;
 	size_t at = 0, input = SIZE_MAX;
 	unsigned line = 1, column = 1;
 	for (size_t k = 0; k < n; k++) {
 		if (keys[k].input != input) {
 			input = keys[k].input;
-			data = (const unsigned char *)m->inputs[input]->doc.src.data;
 			at = 0;
 			line = column = 1;
 		}
-		for (; at < keys[k].pos; at++) {
-			if (data[at] == '\n') {
-				line++;
-				column = 1;
-			} else {
-				column += (data[at] & 0xC0) != 0x80;
-			}
+		if (keys[k].pos > at) {
+			doc_advance(&m->inputs[input]->doc, at, keys[k].pos, &line, &column);
+			at = keys[k].pos;
 		}
 		out[keys[k].resource].line = line;
 		out[keys[k].resource].column = column;

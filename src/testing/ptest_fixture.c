@@ -18,6 +18,7 @@
 #include <pcre2.h>
 
 #include "engine/testrun.h"
+#include "load/docpos.h"
 #include "load/load.h"
 #include "load/text.h"
 #include "load/yaml.h"

@@ -2,20 +2,42 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "util/pages.h"
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+static uintptr_t page_size(void)
+{
+	static uintptr_t size;
+	if (!size) {
+		long n = sysconf(_SC_PAGESIZE);
+		size = n > 0 ? (uintptr_t)n : 4096;
+	}
+	return size;
+}
+
+bool pages_inside(const void *p, size_t len, size_t *from, size_t *to)
+{
+	const uintptr_t page = page_size(), at = (uintptr_t)p;
+	uintptr_t start = (at + page - 1) & ~(page - 1);
+	uintptr_t end = (at + len) & ~(page - 1);
+	if (end <= start)
+		return false;
+	*from = (size_t)(start - at);
+	*to = (size_t)(end - at);
+	return true;
+}
 
 /* The whole pages of p[0, len) as [*start, *end); false when there are none or the buffer is
  * too small to advise. */
 static bool whole_pages(void *p, size_t len, uintptr_t *start, uintptr_t *end)
 {
-	const uintptr_t page = 4096;
-	if (len < PAGES_HUGE_MIN)
+	size_t from, to;
+	if (len < PAGES_HUGE_MIN || !pages_inside(p, len, &from, &to))
 		return false;
-	*start = ((uintptr_t)p + page - 1) & ~(page - 1);
-	*end = ((uintptr_t)p + len) & ~(page - 1);
-	return *end > *start;
+	*start = (uintptr_t)p + from;
+	*end = (uintptr_t)p + to;
+	return true;
 }
 
 void pages_advise_huge(void *p, size_t len)
@@ -46,4 +68,16 @@ void pages_prefault(void *p, size_t len)
 {
 	pages_advise_huge(p, len);
 	pages_populate(p, len);
+}
+
+void pages_discard(void *p, size_t len)
+{
+#ifdef MADV_DONTNEED
+	size_t from, to;
+	if (pages_inside(p, len, &from, &to))
+		(void)madvise((char *)p + from, to - from, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)len;
+#endif
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "load/load.h"
 
 static void load1(struct model *m, const char *name, const char *text)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "load/json.h"
 #include "load/load.h"
 #include "report/model_json.h"

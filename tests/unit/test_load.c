@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load/docpos.h"
 #include "load/load.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define POD(name) "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" name "\"}}"
@@ -366,6 +368,59 @@ static char *load_summary(const char *const *paths, size_t npaths, unsigned thre
 	return out;
 }
 
+/* A section of a plan: a pretty-printed object of n resources with non-ASCII values. */
+static void add_section(struct buf *b, const char *key, size_t n)
+{
+	buf_addf(b, "  \"%s\": {\n    \"root_module\": {\"resources\": [\n", key);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(b, "      {\"address\": \"aws_s3_bucket.s%zu\", \"values\": "
+		         "{\"name\": \"s\u00e9-%zu \u00fc\"}}%s\n", i, i, i + 1 < n ? "," : "");
+	buf_addf(b, "    ]}\n  },\n");
+}
+
+/* A plan's planned_values and prior_state of a megabyte or more are given back after the
+ * parse: the model is whole and every node's position is the one the full text gives. */
+static void test_plan_release(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_addf(&b, "{\n  \"format_version\": \"1.2\",\n");
+	add_section(&b, "planned_values", 16000);
+	buf_addf(&b, "  \"resource_changes\": [\n");
+	for (size_t i = 0; i < 40; i++)
+		buf_addf(&b, "    {\"address\": \"aws_s3_bucket.r%zu\", \"mode\": \"managed\", "
+		         "\"type\": \"aws_s3_bucket\", \"name\": \"r%zu\",\n     \"change\": "
+		         "{\"actions\": [\"create\"], \"before\": null,\n      \"after\": "
+		         "{\"bucket\": \"b\u00fccket-%zu\", \"region\": \"eu-west-1\"}}}%s\n",
+		         i, i, i, i + 1 < 40 ? "," : "");
+	buf_addf(&b, "  ],\n");
+	add_section(&b, "prior_state", 16000);
+	buf_addf(&b, "  \"configuration\": {}\n}\n");
+	struct model m;
+	model_init(&m);
+	load_buffer(&m, "plan.json", b.data, b.len, NULL);
+	assert_int_equal(m.nresources, 40);
+	assert_string_equal(m.resources[39].address, "aws_s3_bucket.r39");
+	struct doc *doc = &m.inputs[0]->doc;
+	assert_int_equal(doc->src.nholes, 2);
+	unsigned want_line = 1, want_col = 1;
+	size_t at = 0;
+	for (uint32_t i = 0; i < doc->n; i++) { /* the tape is in source order */
+		for (; at < doc->nodes[i].pos; at++) {
+			if (b.data[at] == '\n')
+				want_line++, want_col = 1;
+			else if (((unsigned char)b.data[at] & 0xC0) != 0x80)
+				want_col++;
+		}
+		unsigned line, col;
+		doc_position(doc, doc->nodes[i].pos, &line, &col);
+		assert_int_equal(line, want_line);
+		assert_int_equal(col, want_col);
+	}
+	model_free(&m);
+	free(b.data);
+}
+
 /* Files read on several threads join the model exactly as on one: same diagnostics in the
  * same order, same inputs, same resources and addresses, stdin included. */
 static void test_threads(void **state)
@@ -421,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_unique_addresses),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_plan_release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/docpos.h"
 #include "load/json.h"
 #include "load/yaml.h"
 #include "util/buf.h"
