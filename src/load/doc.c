@@ -303,15 +303,23 @@ bool doc_streq(const struct doc *doc, uint32_t i, const char *s)
 	return text_eq(doc, &doc->nodes[i], s);
 }
 
+/* The first match is the answer when the parse found no repeated key anywhere; otherwise
+ * the last one is (the value a repeated key ends with). */
 uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key)
 {
 	if (obj == DOC_NONE || doc->nodes[obj].type != DOC_OBJECT)
 		return DOC_NONE;
 	uint32_t found = DOC_NONE;
 	uint32_t end = doc->nodes[obj].after;
+	size_t klen = strlen(key);
 	for (uint32_t k = obj + 1; k < end; k = doc_end(doc, k + 1)) {
-		if (text_eq(doc, &doc->nodes[k], key))
+		const struct doc_node *nd = &doc->nodes[k];
+		if (nd->flags & DOC_ESCAPED ? text_eq(doc, nd, key)
+		                            : nd->len == klen && memcmp(doc->text + nd->text, key, klen) == 0) {
 			found = k + 1;
+			if (doc->ndups_total == 0)
+				break;
+		}
 	}
 	return found;
 }
