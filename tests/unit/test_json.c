@@ -16,6 +16,8 @@
 /* helpers                                                                               */
 
 /* Parses the n bytes of s (which may hold NULs) into d; d must be freed by the caller. */
+#define ALPHABET48 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+
 static bool parse_n(struct doc *d, const char *s, size_t n, unsigned max_depth,
                     struct json_error *err)
 {
@@ -658,6 +660,38 @@ static void test_growth_and_long_strings(void **state)
 	free(s);
 }
 
+/* Each byte the string scanner must stop at (quote, backslash, control character,
+ * non-ASCII byte), at every offset of the first three sixteen-byte blocks: the verdict and
+ * the error position are exact. */
+static void test_string_specials_at_every_offset(void **state)
+{
+	(void)state;
+	char s[128];
+	for (int k = 0; k < 48; k++) {
+		struct doc d;
+		struct json_error err;
+		int len = snprintf(s, sizeof s, "[\"%.*s\x01%s\"]", k, ALPHABET48, "tail-of-string");
+		assert_false(parse_n(&d, s, (size_t)len, 0, &err));
+		assert_int_equal(err.pos, 2 + k);
+		assert_string_equal(err.message, "unescaped control character 0x01 in string");
+		doc_free(&d);
+		len = snprintf(s, sizeof s, "[\"%.*s\xff%s\"]", k, ALPHABET48, "tail-of-string");
+		assert_false(parse_n(&d, s, (size_t)len, 0, &err));
+		assert_int_equal(err.pos, 2 + k);
+		doc_free(&d);
+		len = snprintf(s, sizeof s, "[\"%.*s\\t\xc3\xa9\"]", k, ALPHABET48);
+		assert_true(parse_n(&d, s, (size_t)len, 0, &err));
+		assert_int_equal(doc_node(&d, 1)->len, (uint32_t)k + 4);
+		assert_int_equal(doc_node(&d, 1)->flags, DOC_ESCAPED);
+		doc_free(&d);
+		len = snprintf(s, sizeof s, "[\"%.*s\", 1]", k, ALPHABET48);
+		assert_true(parse_n(&d, s, (size_t)len, 0, &err));
+		assert_int_equal(doc_node(&d, 1)->len, (uint32_t)k);
+		assert_int_equal(doc_type(&d, 2), DOC_INT);
+		doc_free(&d);
+	}
+}
+
 /* A 34 MB document: its tape is big enough to be prefaulted on a helper thread (ahead.c),
  * and three million small numbers after the long strings outgrow the pre-sized tape, so the
  * helper is stopped and the tape moved in the middle of the parse. */
@@ -830,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_tape_structure),
 		cmocka_unit_test(test_skip_keys),
+		cmocka_unit_test(test_string_specials_at_every_offset),
 		cmocka_unit_test(test_whitespace_and_bom),
 		cmocka_unit_test(test_growth_and_long_strings),
 		cmocka_unit_test(test_big_document_tape),
