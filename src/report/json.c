@@ -33,24 +33,26 @@ void report_json_string(struct buf *out, const char *s)
 		return;
 	}
 	buf_addc(out, '"');
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		size_t ascii = 0;
-		while (p[ascii] && p[ascii] < 0x80)
-			ascii++;
-		if (ascii) {
-			buf_add_json_escaped(out, (const char *)p, ascii);
-			p += ascii;
-			continue;
-		}
-		size_t n = utf8_sequence(p);
-		if (n == 0) {
-			buf_adds(out, "\\ufffd");
+	const unsigned char *p = (const unsigned char *)s, *run = p; /* run: not yet written */
+	for (;;) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			p++;
 			continue;
 		}
-		buf_add_json_escaped(out, (const char *)p, n);
-		p += n;
+		size_t n = c >= 0x80 ? utf8_sequence(p) : 0;
+		if (n) {
+			p += n;
+			continue;
+		}
+		buf_add(out, run, (size_t)(p - run));
+		if (!c)
+			break;
+		if (c >= 0x80)
+			buf_adds(out, "\\ufffd");
+		else
+			buf_add_json_escaped(out, (const char *)p, 1);
+		run = ++p;
 	}
 	buf_addc(out, '"');
 }

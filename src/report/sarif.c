@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/json.h"
 #include "util/xalloc.h"
 
 #define SARIF_SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
@@ -132,32 +133,6 @@ static void jw_prefix(struct jw *w)
 	}
 }
 
-/* Writes s as a JSON string; invalid UTF-8 becomes U+FFFD so the log always parses. */
-static void json_string(struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n;) {
-		size_t run = 0; /* printable ASCII that needs no escape goes in one piece */
-		while (i + run < n && s[i + run] >= 0x20 && s[i + run] < 0x7f && s[i + run] != '"' &&
-		       s[i + run] != '\\')
-			run++;
-		if (run > 0) {
-			buf_add(b, s + i, run);
-			i += run;
-			continue;
-		}
-		uint32_t cp;
-		size_t len = report_sarif_utf8_decode(s + i, n - i, &cp);
-		if (cp == 0xfffd && len == 1 && (unsigned char)s[i] >= 0x80)
-			buf_adds(b, "\\ufffd");
-		else
-			buf_add_json_escaped(b, s + i, len);
-		i += len;
-	}
-	buf_addc(b, '"');
-}
-
 static void jw_open(struct jw *w, char bracket)
 {
 	jw_prefix(w);
@@ -178,7 +153,7 @@ static void jw_close(struct jw *w, char bracket)
 static void jw_key(struct jw *w, const char *key)
 {
 	jw_prefix(w);
-	json_string(w->out, key);
+	report_json_string(w->out, key);
 	buf_add(w->out, ": ", 2);
 	w->after_key = true;
 }
@@ -186,7 +161,7 @@ static void jw_key(struct jw *w, const char *key)
 static void jw_str(struct jw *w, const char *s)
 {
 	jw_prefix(w);
-	json_string(w->out, s);
+	report_json_string(w->out, s);
 }
 
 static void jw_uint(struct jw *w, size_t v)
