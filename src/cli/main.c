@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "util/heap.h"
 
 static const struct cli_command commands[] = {
 	{"check", cli_check, cli_check_options, "[options] [PATH...]",
@@ -103,6 +104,7 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	heap_setup(argc, argv);
 	int rc = dispatch(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "moongate: cannot write to standard output\n");
