@@ -113,7 +113,9 @@ carry the traffic over a private interconnect and waive the finding with that re
   evaluate = function(model, ctx)
     local out, memo = {}, {}
     for _, r in ipairs(util.by_types(model, settings.types)) do
-      check_resource(out, r, model, ctx, memo)
+      if settings.may_contain(r, egress.host_literals) then
+        check_resource(out, r, model, ctx, memo)
+      end
     end
     return out
   end,

@@ -73,6 +73,10 @@ M.registries = {
     pattern = "^([a-z0-9]+)\\.azurecr\\.io/", by_name = "azurerm_container_registry" },
 }
 
+-- The literal of every host pattern: a text holding none of them names no endpoint.
+M.host_literals = {}
+for i, h in ipairs(M.hosts) do M.host_literals[i] = h.literal end
+
 -- Every AI or storage endpoint named inside text s: list of { host, region, cloud, kind,
 -- service } (region nil when the host name has none).
 function M.find_hosts(s)

@@ -143,6 +143,15 @@ function M.strings(r)
   return out
 end
 
+-- Whether a configuration string of r (M.strings) can contain one of texts: false when no
+-- string of r's document does (moongate.contains searches it without building tables). ECS
+-- container definitions are JSON inside a string, where escapes can hide a text: they are
+-- always read.
+function M.may_contain(r, texts)
+  if r.type == "aws_ecs_task_definition" then return true end
+  return moongate.contains(r.raw or r.values, texts)
+end
+
 -- Resource types whose configuration strings M.strings reads.
 M.types = { "aws_lambda_function", "aws_ecs_task_definition", "azurerm_*web_app",
             "azurerm_*function_app", "azurerm_*web_app_slot", "azurerm_*function_app_slot",

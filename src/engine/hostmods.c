@@ -8,6 +8,7 @@
 #include "engine/mod_glob.h"
 #include "engine/mod_json.h"
 #include "engine/mod_regex.h"
+#include "engine/mod_text.h"
 
 static int host_is_unknown(lua_State *L)
 {
@@ -36,6 +37,7 @@ static const luaL_Reg host_funcs[] = {
 	{"json_decode", mod_json_decode},
 	{"is_unknown", host_is_unknown},
 	{"cannot_verify", host_cannot_verify},
+	{"contains", mod_text_contains},
 	{NULL, NULL},
 };
 

@@ -561,6 +561,17 @@ static int push_store_of(lua_State *L, int idx)
 	return push_meta_table(L, idx, &store_key);
 }
 
+const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node)
+{
+	int store = push_store_of(L, idx);
+	if (!store)
+		return NULL;
+	uint32_t unk;
+	const struct doc *doc = store_info(L, store, node, &unk);
+	lua_pop(L, 1);
+	return doc;
+}
+
 int luadoc_push_origin(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
@@ -571,7 +582,7 @@ int luadoc_push_origin(lua_State *L, int idx)
 /* Copies every member of the view at idx from its store (child stores as this policy's
  * views of them, so identity holds) and replaces its metatable by one that reads nothing:
  * the view becomes the policy's own table. No-op for any other value. */
-static void touch(lua_State *L, int idx)
+void luadoc_touch(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
 	int store = push_store_of(L, idx);
@@ -600,7 +611,7 @@ static void touch(lua_State *L, int idx)
 
 static int view_newindex(lua_State *L)
 {
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 0;
@@ -626,7 +637,7 @@ static int view_len(lua_State *L)
 static int view_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_settop(L, 2);
 	if (lua_next(L, 1))
 		return 2;
@@ -636,7 +647,7 @@ static int view_next(lua_State *L)
 
 static int view_pairs(lua_State *L)
 {
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_pushcfunction(L, view_next);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
@@ -647,7 +658,7 @@ static int view_rawget(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_settop(L, 2);
 	lua_rawget(L, 1);
 	return 1;
@@ -657,7 +668,7 @@ static int view_rawlen(lua_State *L)
 {
 	int t = lua_type(L, 1);
 	luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
 	return 1;
 }
@@ -667,7 +678,7 @@ static int view_rawset(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checkany(L, 2);
 	luaL_checkany(L, 3);
-	touch(L, 1);
+	luadoc_touch(L, 1);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 1;
@@ -879,7 +890,7 @@ static void json_table(lua_State *L, int idx, struct buf *b, int depth)
 		return;
 	}
 	luaL_checkstack(L, 8, "table nested too deeply");
-	touch(L, idx);
+	luadoc_touch(L, idx);
 	lua_pushnil(L);
 	if (!lua_next(L, idx)) {
 		buf_adds(b, "[]");

@@ -67,6 +67,12 @@ void luadoc_views_end(lua_State *L, lua_Integer saved);
 /* Pushes the store the view at idx reads, or read before it was copied, and returns its
  * index; returns 0 (nothing pushed) for any other value. */
 int luadoc_push_origin(lua_State *L, int idx);
+/* The document and node that the view at idx reads while it is still a view (not written
+ * into, not iterated); NULL for any other value. */
+const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node);
+/* Copies the view at idx into the table itself, as pairs() does first; no-op for any other
+ * value. */
+void luadoc_touch(lua_State *L, int idx);
 /* Pushes the list of the raw keys of the store at idx (hidden keys left out). */
 void luadoc_push_raw_keys(lua_State *L, int store);
 /* Pushes a new document reference (a userdata) for stores of doc. */

@@ -206,6 +206,48 @@ static void test_shared_views(void **state)
 	fx_rmrf(root);
 }
 
+/* moongate.contains: views are searched in their document (escapes decoded, keys and values
+ * a repeated key hides left out), other tables walked once each, the texts checked. */
+static void test_contains(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "c.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r)\n"
+	         "    local v, t = r.values, {}\n"
+	         "    local function add(x) t[#t + 1] = tostring(x) end\n"
+	         "    add(moongate.contains(v, 'a.openai.azure.com'))\n"
+	         "    add(moongate.contains(v, 'first'))\n"
+	         "    add(moongate.contains(v, 'second'))\n"
+	         "    add(moongate.contains(v, 'needle-key'))\n"
+	         "    add(moongate.contains(v, { 'nope', 'deep' }))\n"
+	         "    add(moongate.contains(v.tags, 'deep'))\n"
+	         "    add(moongate.contains(r, 'x.a'))\n"
+	         "    add(moongate.contains(v, {}))\n"
+	         "    local plain = { a = { 'x', { b = 'hay needle' } } }; plain.self = plain\n"
+	         "    add(moongate.contains(plain, 'needle'))\n"
+	         "    add(moongate.contains(plain, 'zzz'))\n"
+	         "    for _ in pairs(v) do end\n"
+	         "    add(moongate.contains(v, 'second'))\n"
+	         "    add(pcall(moongate.contains, v, { 1 }))\n"
+	         "    return table.concat(t, ',') end }\n");
+	struct outcome o = {0};
+	o.e = fx_engine(root, NULL, &o.d);
+	model_init(&o.m);
+	size_t in = fx_input(&o.m, "plan.json",
+	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	                     "\"url\": \"https:\\/\\/a\\u002eopenai.azure.com\", \"k\": \"first\", "
+	                     "\"k\": \"second\", \"tags\": {\"needle-key\": 1}, "
+	                     "\"list\": [1, [2, [\"deep\"]]]}}]}");
+	fx_resource(&o.m, in, "x.a", "x", "rc.0");
+	engine_run(o.e, &o.m, &o.f, &o.d);
+	fx_print_diags(&o.d);
+	expect_message(&o.f, "c", "x.a",
+	               "true,false,true,false,true,false,true,false,true,false,true,false");
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
 /* A resource table kept by a policy from an earlier run of the same engine (as `moongate
  * test` runs one engine per fixture) reads nothing of the next run's model. */
 static void test_kept_across_runs(void **state)
@@ -714,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_shared_views),
+		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_kept_across_runs),
 		cmocka_unit_test(test_cannot_verify),
 		cmocka_unit_test(test_types_dispatch),

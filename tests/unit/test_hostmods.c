@@ -194,6 +194,14 @@ static const struct {
 	{"local v, err = moongate.json_decode('{\"a\": }') return tostring(v) .. ' ' .. err", NULL},
 	{"local v, err = moongate.json_decode('') return tostring(v)", "nil"},
 	{"return tostring(moongate.json_decode('{\"a\": 1, \"a\": 2}').a)", "2"},
+	/* contains, on strings and plain tables */
+	{"return tostring(moongate.contains('x.openai.azure.com/v1', '.openai.azure.com'))", "true"},
+	{"return tostring(moongate.contains('abc', { 'zz', 'bc' }))", "true"},
+	{"return tostring(moongate.contains('abc', { 'abcd' }))", "false"},
+	{"return tostring(moongate.contains({ k = { 1, { 'in here' } } }, 'here'))", "true"},
+	{"return tostring(moongate.contains({ here = 1 }, 'here'))", "false"},
+	{"return tostring(moongate.contains(42, '4'))", "false"},
+	{"return moongate.contains('a', { 'a', 2 })", "error: moongate.contains: text 2 is not a string"},
 	/* unknown and cannot_verify */
 	{"return tostring(moongate.is_unknown(moongate.unknown)) .. tostring(moongate.is_unknown(nil))",
 	 "truefalse"},

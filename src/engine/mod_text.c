@@ -1,0 +1,149 @@
+/* moongate.contains (see mod_text.h). */
+#define _GNU_SOURCE /* memmem */
+#include "engine/mod_text.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "engine/luadoc.h"
+#include "load/doc.h"
+
+#define TEXT_MAX_DEPTH 1000 /* nesting of plain tables searched */
+
+struct texts {
+	const char **s;
+	size_t *len;
+	size_t n;
+	size_t shortest;
+};
+
+static bool has_text(const struct texts *t, const char *s, size_t len)
+{
+	if (len < t->shortest)
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->len[i] <= len && memmem(s, len, t->s[i], t->len[i]))
+			return true;
+	return false;
+}
+
+static bool doc_string_has(const struct doc *doc, uint32_t node, const struct texts *t)
+{
+	const struct doc_node *nd = doc_node(doc, node);
+	if (!(nd->flags & DOC_ESCAPED))
+		return has_text(t, doc->text + nd->text, nd->len);
+	size_t len;
+	char *s = doc_strdup(doc, node, &len);
+	bool found = has_text(t, s, len);
+	free(s);
+	return found;
+}
+
+/* True when key k of object obj repeats later in it (readers see the last value only). */
+static bool hidden_by_repeat(const struct doc *doc, uint32_t obj, uint32_t k)
+{
+	if (!doc->ndups_total)
+		return false;
+	char *key = doc_strdup(doc, k, NULL);
+	bool hidden = key && doc_get(doc, obj, key) != k + 1;
+	free(key);
+	return hidden;
+}
+
+/* The strings of the subtree of node, object keys left out (and values a repeated key
+ * hides, as readers never see them). */
+static bool doc_has(const struct doc *doc, uint32_t node, const struct texts *t)
+{
+	const struct doc_node *nd = doc_node(doc, node);
+	if (nd->type == DOC_STRING)
+		return doc_string_has(doc, node, t);
+	if (nd->type == DOC_ARRAY) {
+		for (uint32_t c = node + 1; c < nd->after; c = doc_end(doc, c))
+			if (doc_has(doc, c, t))
+				return true;
+	} else if (nd->type == DOC_OBJECT) {
+		for (uint32_t k = node + 1; k < nd->after; k = doc_end(doc, k + 1)) {
+			if (!hidden_by_repeat(doc, node, k) && doc_has(doc, k + 1, t))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, int depth);
+
+/* A table: through its document when it is a view, else member by member (once each). */
+static bool table_has(lua_State *L, int idx, const struct texts *t, int seen, int depth)
+{
+	uint32_t node;
+	const struct doc *doc = luadoc_view_node(L, idx, &node);
+	if (doc)
+		return doc_has(doc, node, t);
+	if (depth > TEXT_MAX_DEPTH)
+		luaL_error(L, "moongate.contains: tables nested deeper than %d levels", TEXT_MAX_DEPTH);
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, seen) != LUA_TNIL) {
+		lua_pop(L, 1);
+		return false;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, idx);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, seen);
+	luadoc_touch(L, idx);
+	luaL_checkstack(L, 4, "moongate.contains");
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (value_has(L, lua_gettop(L), t, seen, depth + 1)) {
+			lua_pop(L, 2);
+			return true;
+		}
+		lua_pop(L, 1);
+	}
+	return false;
+}
+
+static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, int depth)
+{
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		size_t len;
+		const char *s = lua_tolstring(L, idx, &len);
+		return has_text(t, s, len);
+	}
+	return lua_type(L, idx) == LUA_TTABLE && table_has(L, lua_absindex(L, idx), t, seen, depth);
+}
+
+/* The texts of argument 2 (a string or a list of strings), kept alive by the stack. */
+static void get_texts(lua_State *L, struct texts *t)
+{
+	bool one = lua_type(L, 2) == LUA_TSTRING;
+	if (!one)
+		luaL_checktype(L, 2, LUA_TTABLE);
+	t->n = one ? 1 : (size_t)lua_rawlen(L, 2);
+	t->s = lua_newuserdatauv(L, (t->n + 1) * (sizeof *t->s + sizeof *t->len), 0);
+	t->len = (size_t *)(void *)(t->s + t->n + 1);
+	t->shortest = SIZE_MAX;
+	for (size_t i = 0; i < t->n; i++) {
+		if (!one && lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TSTRING)
+			luaL_error(L, "moongate.contains: text %d is not a string", (int)i + 1);
+		t->s[i] = lua_tolstring(L, one ? 2 : -1, &t->len[i]);
+		if (!one)
+			lua_pop(L, 1); /* still referenced by argument 2 */
+		if (t->len[i] < t->shortest)
+			t->shortest = t->len[i];
+	}
+}
+
+int mod_text_contains(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lua_settop(L, 2);
+	struct texts t;
+	get_texts(L, &t);
+	lua_newtable(L);
+	lua_pushboolean(L, t.n > 0 && value_has(L, 1, &t, lua_gettop(L), 0));
+	return 1;
+}
