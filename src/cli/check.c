@@ -18,6 +18,7 @@
 #include "report/sarif.h"
 #include "report/text.h"
 #include "tfsrc/tfmap.h"
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 struct check_opts {
@@ -55,6 +56,10 @@ static const struct {
 };
 
 #define NREPORTERS (sizeof reporters / sizeof reporters[0])
+
+/* Named files of this many bytes or more likely give a model big enough for the policy
+ * lanes (ENGINE_LANE_MIN resources): their Lua states are loaded while the input is read. */
+#define CHECK_BIG_INPUT ((uint64_t)1 << 20)
 
 #define CHECK_OPT(field) offsetof(struct check_opts, field)
 
@@ -379,6 +384,8 @@ int cli_check(const struct cli_command *cmd, int argc, char **argv)
 	model_init(&run.model);
 	if (cli_parse_args(cmd, argc, argv, &o, &paths, &rc) && valid_values(&o, &run, &rc)) {
 		setup_engine(&o.setup, &run.config, &run.engine, &run.diags);
+		if (run.engine && dirlist_files_bytes(paths.v, paths.n, CHECK_BIG_INPUT) >= CHECK_BIG_INPUT)
+			engine_prepare_lanes(run.engine); /* on the other cores while the input loads */
 		setup_load_limits(&run.config, o.max_file_size, &o.setup, &run.load);
 		run.fail_on = fail_on_value(&o, &run.config);
 		evaluate(&run, &paths, o.changed_only, o.tf_dir);

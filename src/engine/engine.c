@@ -169,6 +169,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	lanes_join_prep(e);
 	for (size_t l = 0; e->twins && l + 1 < e->opts.lanes; l++)
 		engine_free(e->twins[l]);
 	free(e->twins);

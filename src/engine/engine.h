@@ -82,6 +82,11 @@ const struct policy_info *engine_policy(const struct engine *e, size_t i); /* so
  * stopped and reported (message: "error while checking 'addr': ..." plus a traceback); the
  * findings it produced before failing are kept. May be called again with another model. */
 void engine_run(struct engine *e, struct model *m, struct findings *out, struct diags *d);
+/* Starts loading the policies of the extra lanes (engine_options.lanes) on helper threads,
+ * so that they are ready when the policies of a big model run: call it before loading an
+ * input that will likely give one. engine_run (when it uses the lanes) and engine_free wait
+ * for them. No-op with one lane, or when they were made already. */
+void engine_prepare_lanes(struct engine *e);
 /* Releases everything, closing the Lua state (lua_close walks the whole heap: a CLI that is
  * about to exit may skip this). */
 void engine_free(struct engine *e);

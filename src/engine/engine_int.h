@@ -45,6 +45,8 @@ struct engine {
 	struct engine **twins;   /* opts.lanes - 1 engines loading the same policies, made on the
 	                            first run with lanes (lanes.c); NULL: could not be */
 	bool twins_tried;        /* that first run happened */
+	struct lane_prep *prep;  /* helper threads making the twins (engine_prepare_lanes), or
+	                            NULL */
 };
 
 /* One engine_run: indexes over the model built once, and the policy being run. */
@@ -116,6 +118,8 @@ void rtable_push_ctx(lua_State *L, struct run *run);
 /* lanes.c: runs e's policies over m on opts.lanes threads, results in policy order; false
  * (nothing done) when the model is too small or there are no lanes. */
 bool lanes_run(struct engine *e, struct model *m, struct findings *out, struct diags *d);
+/* lanes.c: waits for the threads of engine_prepare_lanes, if any. */
+void lanes_join_prep(struct engine *e);
 
 /* result.c: converts what check/evaluate returned (at idx) into findings; raises on a
  * malformed result. resource: the resource checked, or SIZE_MAX for evaluate. */

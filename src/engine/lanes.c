@@ -2,8 +2,9 @@
  * Running the policies of one engine_run on several threads (engine_options.lanes). Lane 0 is
  * the engine itself; every other lane is a twin engine with its own Lua state that loaded the
  * same policies (made on the first run big enough, kept for later runs). The lanes take
- * policies from one queue, the costliest first (a check policy costs the resources its types
- * select, an evaluate policy the whole model), each into its own findings and diagnostics;
+ * policies from one queue, the costliest first (the resources their types select, for check
+ * and for evaluate; an evaluate policy without types costs the whole model), each into its
+ * own findings and diagnostics;
  * the results are then appended in policy id order, as a run on one thread gives them.
  *
  * What the lanes share is read only: the model and its documents (doc_position builds its
@@ -70,6 +71,45 @@ static struct engine *twin_new(const struct engine *e)
 	return twin;
 }
 
+/* A helper thread of engine_prepare_lanes, making twin l of e. */
+struct lane_prep {
+	struct engine *e;
+	size_t l;
+	pthread_t tid;
+	bool started;
+};
+
+static void *prep_thread(void *arg)
+{
+	struct lane_prep *p = arg;
+	p->e->twins[p->l] = twin_new(p->e);
+	return NULL;
+}
+
+/* The twins only read what the engine loaded (options, policy ids and hashes), which the
+ * engine's own runs leave alone: they may be made while it runs. */
+void engine_prepare_lanes(struct engine *e)
+{
+	if (!e->sb.L || e->opts.lanes < 2 || e->opts.line_hook || e->twins_tried || e->prep)
+		return;
+	e->prep = xcalloc(e->opts.lanes - 1, sizeof *e->prep);
+	for (size_t l = 0; l + 1 < e->opts.lanes; l++) {
+		e->prep[l] = (struct lane_prep){.e = e, .l = l};
+		e->prep[l].started = pthread_create(&e->prep[l].tid, NULL, prep_thread, &e->prep[l]) == 0;
+	}
+}
+
+void lanes_join_prep(struct engine *e)
+{
+	if (!e->prep)
+		return;
+	for (size_t l = 0; l + 1 < e->opts.lanes; l++)
+		if (e->prep[l].started)
+			pthread_join(e->prep[l].tid, NULL);
+	free(e->prep);
+	e->prep = NULL;
+}
+
 /* Runs policies from the queue until it is empty. run: this lane's, made by run_init. */
 static void run_lane(struct lane *ln, size_t index, struct run *run)
 {
@@ -126,15 +166,19 @@ static int cmp_costed(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* The resources a policy is expected to visit: its types' resources per check, and the
+ * same again for evaluate when it names types (evaluate functions walk those, as a rule),
+ * else the whole model. */
 static size_t policy_cost(struct run *run, const struct policy *p)
 {
-	size_t cost = p->has_evaluate ? run->m->nresources : 0;
-	if (p->has_check) {
-		run_match_types(run, p);
-		for (size_t t = 0; t < run->ntypes; t++)
-			if (run->matched[t])
-				cost += run->type_first[t + 1] - run->type_first[t];
-	}
+	size_t matched = 0;
+	run_match_types(run, p);
+	for (size_t t = 0; t < run->ntypes; t++)
+		if (run->matched[t])
+			matched += run->type_first[t + 1] - run->type_first[t];
+	size_t cost = p->has_check ? matched : 0;
+	if (p->has_evaluate)
+		cost += p->nglobs ? matched : run->m->nresources;
 	return cost;
 }
 
@@ -175,8 +219,10 @@ static void merge(struct engine *e, struct queue *q, struct lane *lanes, struct 
 bool lanes_run(struct engine *e, struct model *m, struct findings *out, struct diags *d)
 {
 	size_t nlanes = e->opts.lanes;
-	if (nlanes < 2 || m->nresources < ENGINE_LANE_MIN || e->opts.line_hook ||
-	    (e->twins_tried && !e->twins[0]))
+	if (nlanes < 2 || m->nresources < ENGINE_LANE_MIN || e->opts.line_hook)
+		return false;
+	lanes_join_prep(e);
+	if (e->twins_tried && !e->twins[0])
 		return false;
 	struct queue q = {.m = m, .slots = xcalloc(e->npolicies + 1, sizeof *q.slots)};
 	struct lane *lanes = xcalloc(nlanes, sizeof *lanes);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/xalloc.h"
 
@@ -39,4 +40,14 @@ void dirlist_free(char **names, size_t n)
 	for (size_t i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+uint64_t dirlist_files_bytes(const char *const *paths, size_t n, uint64_t enough)
+{
+	uint64_t bytes = 0;
+	struct stat st;
+	for (size_t i = 0; i < n && bytes < enough; i++)
+		if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+			bytes += (uint64_t)st.st_size;
+	return bytes;
 }

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/auxv.h>
 #endif
 
+#include "util/dirlist.h"
 #include "util/xalloc.h"
 
 bool heap_wants_restart(const char *thp, const char *tunables, uint64_t bytes)
@@ -30,14 +30,16 @@ char *heap_tunables(const char *tunables)
 	return v;
 }
 
-/* The bytes of the regular files among the arguments, counted up to HEAP_HUGE_MIN. */
+/* The bytes of the regular files among the arguments that are not options. */
 static uint64_t named_bytes(int argc, char **argv)
 {
-	uint64_t bytes = 0;
-	struct stat st;
-	for (int i = 1; i < argc && bytes < HEAP_HUGE_MIN; i++)
-		if (argv[i][0] != '-' && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
-			bytes += (uint64_t)st.st_size;
+	const char **v = xmalloc((size_t)argc * sizeof *v);
+	size_t n = 0;
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] != '-')
+			v[n++] = argv[i];
+	uint64_t bytes = dirlist_files_bytes(v, n, HEAP_HUGE_MIN);
+	free(v);
 	return bytes;
 }
 

@@ -5,6 +5,8 @@
  */
 #include "test_engine_fixture.h"
 
+#include "engine/engine_int.h"
+
 #include "util/buf.h"
 
 #define NRES (ENGINE_LANE_MIN + 200)
@@ -149,8 +151,10 @@ static void test_same_as_one_thread(void **state)
 	struct findings f1, f2;
 	struct diags d1, d2, load = DIAGS_INIT;
 	reference(fx, &f1, &d1);
-	for (unsigned lanes = 2; lanes <= 4; lanes++) {
-		struct engine *e = lanes_engine(fx->root, lanes, &load);
+	for (unsigned lanes = 2; lanes <= 6; lanes++) { /* 5, 6: 3, 4 lanes made beforehand */
+		struct engine *e = lanes_engine(fx->root, lanes > 4 ? lanes - 2 : lanes, &load);
+		if (lanes > 4)
+			engine_prepare_lanes(e);
 		for (int again = 0; again < 2; again++) { /* the second run reuses the lanes */
 			run(e, &fx->m, &f2, &d2);
 			assert_same(&f1, &d1, &f2, &d2);
@@ -195,11 +199,45 @@ static void test_changed_policy(void **state)
 	diags_free(&load);
 }
 
+/* Lanes made beforehand: used by the next big run; waited for by a small run that does not
+ * use them, and by engine_free. */
+static void test_prepared(void **state)
+{
+	struct fixture *fx = *state;
+	struct diags load = DIAGS_INIT, d;
+	struct findings f;
+	struct model small;
+	model_init(&small);
+	struct engine *e = lanes_engine(fx->root, 2, &load);
+	engine_prepare_lanes(e);
+	engine_prepare_lanes(e); /* a second call changes nothing */
+	run(e, &small, &f, &d);
+	assert_non_null(e->prep); /* a run without lanes does not wait */
+	engine_free(e);
+	findings_free(&f);
+	diags_free(&d);
+	e = lanes_engine(fx->root, 2, &load);
+	engine_prepare_lanes(e);
+	run(e, &fx->m, &f, &d);
+	assert_null(e->prep);
+	assert_non_null(e->twins[0]);
+	assert_true(e->twins_tried);
+	engine_prepare_lanes(e); /* made already: nothing to do */
+	assert_null(e->prep);
+	engine_free(e);
+	assert_int_equal(load.n, 0);
+	findings_free(&f);
+	diags_free(&d);
+	diags_free(&load);
+	model_free(&small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_one_thread),
 		cmocka_unit_test(test_changed_policy),
+		cmocka_unit_test(test_prepared),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
