@@ -15,12 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "load/ahead.h"
 #include "util/pages.h"
+#include "util/textscan.h"
 #include "util/xalloc.h"
 
 #define JSON_DEFAULT_MAX_DEPTH 512
@@ -132,52 +130,6 @@ static void add_encoding_hint(const unsigned char *s, size_t len, struct json_er
 /* ------------------------------------------------------------------------------------- */
 /* strings                                                                               */
 
-/* High bit set in each byte of x that needs a closer look inside a string: '"', '\\',
- * a control character (< 0x20) or a non-ASCII byte. The lowest flagged byte is exact (a
- * borrow can only flag bytes above a byte that is flagged anyway). */
-static inline uint64_t special_bytes(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x) & high;
-}
-
-/* Skips ordinary string bytes: sixteen at a time with SSE2 (a signed compare below 0x20
- * flags control characters and non-ASCII bytes alike), then eight, then one. */
-static inline cursor skip_plain(cursor p, cursor end)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20);
-	while (end - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-		                                      _mm_cmpeq_epi8(x, backslash)),
-		                         _mm_cmplt_epi8(x, space));
-		unsigned mask = (unsigned)_mm_movemask_epi8(m);
-		if (mask)
-			return p + __builtin_ctz(mask);
-		p += 16;
-	}
-#endif
-	while (end - p >= 8) {
-		uint64_t x;
-		memcpy(&x, p, sizeof x);
-		uint64_t m = special_bytes(x);
-		if (m) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			return p + (__builtin_ctzll(m) >> 3);
-#else
-			break;
-#endif
-		}
-		p += 8;
-	}
-	while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-		p++;
-	return p;
-}
-
 /* Validates the escape whose backslash is at p; returns the byte after it, or NULL. */
 static cursor scan_escape(struct parser *ps, cursor p)
 {
@@ -262,7 +214,7 @@ static inline cursor scan_string(struct parser *ps, cursor p, uint8_t *flags)
 {
 	cursor open = p++;
 	for (;;) {
-		p = skip_plain(p, ps->end);
+		p = textscan_plain(p, ps->end);
 		unsigned c = *p;
 		if (c == '"') {
 			if ((size_t)(p - open - 1) > ps->max_string)

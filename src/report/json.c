@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/textscan.h"
+
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates, at most
  * U+10FFFF), or 0 when the bytes there are not one. */
 static size_t utf8_sequence(const unsigned char *s)
@@ -34,12 +36,10 @@ void report_json_string(struct buf *out, const char *s)
 	}
 	buf_addc(out, '"');
 	const unsigned char *p = (const unsigned char *)s, *run = p; /* run: not yet written */
+	const unsigned char *end = p + strlen(s);
 	for (;;) {
+		p = textscan_plain(p, end);
 		unsigned char c = *p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			p++;
-			continue;
-		}
 		size_t n = c >= 0x80 ? utf8_sequence(p) : 0;
 		if (n) {
 			p += n;
