@@ -61,7 +61,7 @@ void report_json_string(struct buf *out, const char *s)
 static void write_position(struct buf *out, unsigned v)
 {
 	if (v)
-		buf_addf(out, "%u", v);
+		buf_add_uint(out, v);
 	else
 		buf_adds(out, "null");
 }
@@ -212,22 +212,22 @@ static void write_summary(struct buf *out, const struct report_ctx *ctx)
 	write_key(out, 2, "summary", false);
 	buf_adds(out, "{");
 	write_key(out, 4, "files", true);
-	buf_addf(out, "%zu", ctx->files);
+	buf_add_uint(out, ctx->files);
 	write_key(out, 4, "resources", false);
-	buf_addf(out, "%zu", ctx->resources);
+	buf_add_uint(out, ctx->resources);
 	write_key(out, 4, "policies", false);
-	buf_addf(out, "%zu", ctx->policies);
+	buf_add_uint(out, ctx->policies);
 	write_key(out, 4, "findings", false);
-	buf_addf(out, "%zu", ctx->findings->n);
+	buf_add_uint(out, ctx->findings->n);
 	write_key(out, 4, "by_severity", false);
 	buf_adds(out, "{");
 	for (int s = SEV_COUNT - 1; s >= 0; s--)
 		buf_addf(out, "\"%s\": %zu%s", severity_name((enum severity)s), counts[s],
 		         s ? ", " : "}");
 	write_key(out, 4, "errors", false);
-	buf_addf(out, "%zu", errors);
+	buf_add_uint(out, errors);
 	write_key(out, 4, "warnings", false);
-	buf_addf(out, "%zu", warnings);
+	buf_add_uint(out, warnings);
 	write_string_member(out, 4, "fail_on", severity_name((enum severity)ctx->fail_on));
 	buf_adds(out, "\n  }");
 }
@@ -236,7 +236,7 @@ static void write_count_or_null(struct buf *out, const char *key, bool known, si
 {
 	write_key(out, 4, key, false);
 	if (known)
-		buf_addf(out, "%zu", n);
+		buf_add_uint(out, n);
 	else
 		buf_adds(out, "null");
 }

@@ -167,7 +167,7 @@ static void jw_str(struct jw *w, const char *s)
 static void jw_uint(struct jw *w, size_t v)
 {
 	jw_prefix(w);
-	buf_addf(w->out, "%zu", v);
+	buf_add_uint(w->out, v);
 }
 
 static void jw_bool(struct jw *w, bool v)

@@ -57,6 +57,17 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void buf_add_uint(struct buf *b, unsigned long long v)
+{
+	char digits[20];
+	size_t n = 0;
+	do {
+		digits[sizeof digits - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(b, digits + sizeof digits - n, n);
+}
+
 /* Bytes that go into a JSON string as they are. */
 static bool json_plain(unsigned char c)
 {
