@@ -94,9 +94,10 @@ struct doc_dup {
 #define DOC_MAX_DUPS 100    /* duplicate keys kept with their position; the rest are counted */
 #define DOC_DUP_KEY_MAX 80
 
-/* A byte range [start, end) of the source. */
+/* A byte range [start, end) of the source, with the UTF-8 continuation bytes inside it. */
 struct doc_span {
 	uint32_t start, end;
+	uint32_t cont;
 };
 
 struct doc {

@@ -200,7 +200,19 @@ void doc_position(struct doc *doc, uint32_t pos, unsigned *line, unsigned *colum
 	*column = col;
 }
 
-size_t doc_release(struct doc *doc, uint32_t start, uint32_t end)
+/* Characters of the hole [a, b) inside [start, end), which holds cont continuation bytes:
+ * counted only outside the hole, where there are less than two pages of them. */
+static uint32_t hole_chars(const struct doc *doc, uint32_t start, uint32_t end, uint32_t cont,
+                           uint32_t a, uint32_t b)
+{
+	const char *data = doc->src.data;
+	size_t outside = (a - start) + (end - b);
+	size_t outside_cont = outside - chars_of(doc, data + start, a - start)
+	                      - chars_of(doc, data + b, end - b);
+	return (b - a) - (cont - (uint32_t)outside_cont);
+}
+
+size_t doc_release(struct doc *doc, uint32_t start, uint32_t end, uint32_t cont)
 {
 	struct doc_source *src = &doc->src;
 	size_t from, to;
@@ -209,7 +221,10 @@ size_t doc_release(struct doc *doc, uint32_t start, uint32_t end)
 	struct doc_hole hole = {start + (uint32_t)from, start + (uint32_t)to, 0, 0};
 	size_t last = hole.start - 1;
 	hole.newlines = count_newlines(src->data, hole.start, hole.end, &last);
-	hole.tail = (uint32_t)chars_of(doc, src->data + last + 1, hole.end - last - 1);
+	if (hole.newlines || cont == DOC_CONT_UNKNOWN)
+		hole.tail = (uint32_t)chars_of(doc, src->data + last + 1, hole.end - last - 1);
+	else
+		hole.tail = hole_chars(doc, start, end, cont, hole.start, hole.end);
 	src->holes = xrealloc(src->holes, (src->nholes + 1) * sizeof *src->holes);
 	src->holes[src->nholes++] = hole;
 	free(src->lines); /* indexes built before are rebuilt around the hole */

@@ -24,8 +24,11 @@ void doc_advance(const struct doc *doc, size_t from, size_t to, unsigned *line,
 
 /* Gives the whole pages inside source bytes [start, end) back to the system and records them
  * as a hole: for bytes nothing reads again (the inside of an object the JSON parse skipped).
- * Call in source order, before the document is shared with other threads. Returns the bytes
- * given back (0 when the range holds no whole page). */
-size_t doc_release(struct doc *doc, uint32_t start, uint32_t end);
+ * cont is the number of UTF-8 continuation bytes in [start, end) when the caller knows it
+ * (the parser counts them), which spares counting the characters of a hole without line
+ * breaks; DOC_CONT_UNKNOWN otherwise. Call in source order, before the document is shared
+ * with other threads. Returns the bytes given back (0 when the range holds no whole page). */
+#define DOC_CONT_UNKNOWN UINT32_MAX
+size_t doc_release(struct doc *doc, uint32_t start, uint32_t end, uint32_t cont);
 
 #endif

@@ -51,6 +51,8 @@ struct parser {
 	uint32_t max_string;     /* bytes of one string as written */
 	struct json_error *err;
 	struct ahead *ahead;     /* prefaults the tape on another thread (big documents) */
+	uint64_t cont;           /* UTF-8 continuation bytes met in strings so far */
+	uint64_t skip_cont;      /* cont when the skipped object being read opened */
 };
 
 /* JSON whitespace: space, tab, line feed, carriage return. */
@@ -196,6 +198,7 @@ static cursor scan_utf8(struct parser *ps, cursor p)
 			     "continuation byte", b);
 		return NULL;
 	}
+	ps->cont += (unsigned)extra;
 	return p + 1 + extra;
 }
 
@@ -378,6 +381,7 @@ static inline bool open_frame(struct parser *ps, cursor p, bool object)
 		f->skipped = true;
 		ps->out = NULL;
 		ps->skip_next = false;
+		ps->skip_cont = ps->cont;
 	}
 	return true;
 }
@@ -392,7 +396,8 @@ static inline void close_frame(struct parser *ps, cursor p)
 		doc->nodes[f->node].after = f->node + 1;
 		doc->skips = xrealloc(doc->skips, (doc->nskips + 1) * sizeof *doc->skips);
 		doc->skips[doc->nskips].start = doc->nodes[f->node].pos;
-		doc->skips[doc->nskips++].end = (uint32_t)(p + 1 - ps->base);
+		doc->skips[doc->nskips].end = (uint32_t)(p + 1 - ps->base);
+		doc->skips[doc->nskips++].cont = (uint32_t)(ps->cont - ps->skip_cont);
 		return;
 	}
 	if (ps->out) {

@@ -116,9 +116,11 @@ static bool parse_json(struct doc *doc, const struct load_options *o, struct par
 	if (ok && doc->nskips && doc_get(doc, doc->roots[0], "resource_changes") == DOC_NONE)
 		ok = json_parse(doc, &o->json, &err);
 	if (ok) {
-		for (uint32_t k = 0; k < doc->nskips; k++)
-			if (doc->skips[k].end - doc->skips[k].start >= LOAD_RELEASE_MIN)
-				doc_release(doc, doc->skips[k].start + 1, doc->skips[k].end - 1);
+		for (uint32_t k = 0; k < doc->nskips; k++) {
+			const struct doc_span *sk = &doc->skips[k]; /* its braces hold no UTF-8 */
+			if (sk->end - sk->start >= LOAD_RELEASE_MIN)
+				doc_release(doc, sk->start + 1, sk->end - 1, sk->cont);
+		}
 		return true;
 	}
 	pe->pos = err.pos;

@@ -93,7 +93,7 @@ static char *make_source(size_t len, size_t every, bool ascii)
 /* Positions across a released hole are those of the full text (a byte in 1009 checked):
  * with doc_position (line index, column marks; an offset inside the hole counts as its
  * start) and with doc_advance from the start. */
-static void check_hole(size_t every, bool ascii)
+static void check_hole(size_t every, bool ascii, bool cont_known)
 {
 	size_t len = 6 * DOC_COLMARK + 333;
 	struct doc d;
@@ -102,10 +102,14 @@ static void check_hole(size_t every, bool ascii)
 	d.src.len = len;
 	d.ascii = ascii;
 	char *full = strdup(d.src.data);
-	assert_true(doc_release(&d, DOC_COLMARK + 1234, 4 * DOC_COLMARK + 4321) > 2 * DOC_COLMARK);
+	uint32_t start = DOC_COLMARK + 1234, end = 4 * DOC_COLMARK + 4321, cont = 0;
+	for (uint32_t p = start; p < end; p++)
+		cont += ((unsigned char)full[p] & 0xC0) == 0x80;
+	assert_true(doc_release(&d, start, end, cont_known ? cont : DOC_CONT_UNKNOWN) >
+	            2 * DOC_COLMARK);
 	assert_int_equal(d.src.nholes, 1);
 	const struct doc_hole h = d.src.holes[0];
-	assert_true(h.start >= DOC_COLMARK + 1234 && h.end <= 4 * DOC_COLMARK + 4321);
+	assert_true(h.start >= start && h.end <= end);
 	assert_int_equal(d.src.data[(h.start + h.end) / 2], 0); /* given back: reads as zero */
 	unsigned want_line = 1, want_col = 1, hole_line = 0, hole_col = 0;
 	for (size_t p = 0; p <= len; p++) {
@@ -133,10 +137,12 @@ static void check_hole(size_t every, bool ascii)
 static void test_position_holes(void **state)
 {
 	(void)state;
-	check_hole(77, false); /* pretty-printed: line breaks inside and around the hole */
-	check_hole(77, true);
-	check_hole(0, false);  /* one line: the hole spans column marks */
-	check_hole(0, true);
+	for (int known = 0; known < 2; known++) { /* the continuation bytes counted or given */
+		check_hole(77, false, known); /* pretty-printed: breaks inside and around the hole */
+		check_hole(77, true, known);
+		check_hole(0, false, known);  /* one line: the hole spans column marks */
+		check_hole(0, true, known);
+	}
 }
 
 int main(void)

@@ -368,34 +368,35 @@ static char *load_summary(const char *const *paths, size_t npaths, unsigned thre
 	return out;
 }
 
-/* A section of a plan: a pretty-printed object of n resources with non-ASCII values. */
-static void add_section(struct buf *b, const char *key, size_t n)
+/* A section of a plan: an object of n resources with non-ASCII values, one per line when
+ * nl is "\n", on one line when it is "". */
+static void add_section(struct buf *b, const char *key, size_t n, const char *nl)
 {
-	buf_addf(b, "  \"%s\": {\n    \"root_module\": {\"resources\": [\n", key);
+	buf_addf(b, "  \"%s\": {%s    \"root_module\": {\"resources\": [%s", key, nl, nl);
 	for (size_t i = 0; i < n; i++)
 		buf_addf(b, "      {\"address\": \"aws_s3_bucket.s%zu\", \"values\": "
-		         "{\"name\": \"s\u00e9-%zu \u00fc\"}}%s\n", i, i, i + 1 < n ? "," : "");
-	buf_addf(b, "    ]}\n  },\n");
+		         "{\"name\": \"s\u00e9-%zu \u00fc\"}}%s%s", i, i, i + 1 < n ? "," : "", nl);
+	buf_addf(b, "    ]}%s  },%s", nl, nl);
 }
 
 /* A plan's planned_values and prior_state of a megabyte or more are given back after the
- * parse: the model is whole and every node's position is the one the full text gives. */
-static void test_plan_release(void **state)
+ * parse: the model is whole and every node's position is the one the full text gives, in
+ * a pretty-printed plan and in one written on one line (as terraform show -json does). */
+static void check_plan_release(const char *nl)
 {
-	(void)state;
 	struct buf b = {0};
-	buf_addf(&b, "{\n  \"format_version\": \"1.2\",\n");
-	add_section(&b, "planned_values", 16000);
-	buf_addf(&b, "  \"resource_changes\": [\n");
+	buf_addf(&b, "{%s  \"format_version\": \"1.2\",%s", nl, nl);
+	add_section(&b, "planned_values", 16000, nl);
+	buf_addf(&b, "  \"resource_changes\": [%s", nl);
 	for (size_t i = 0; i < 40; i++)
 		buf_addf(&b, "    {\"address\": \"aws_s3_bucket.r%zu\", \"mode\": \"managed\", "
-		         "\"type\": \"aws_s3_bucket\", \"name\": \"r%zu\",\n     \"change\": "
-		         "{\"actions\": [\"create\"], \"before\": null,\n      \"after\": "
-		         "{\"bucket\": \"b\u00fccket-%zu\", \"region\": \"eu-west-1\"}}}%s\n",
-		         i, i, i, i + 1 < 40 ? "," : "");
-	buf_addf(&b, "  ],\n");
-	add_section(&b, "prior_state", 16000);
-	buf_addf(&b, "  \"configuration\": {}\n}\n");
+		         "\"type\": \"aws_s3_bucket\", \"name\": \"r%zu\",%s     \"change\": "
+		         "{\"actions\": [\"create\"], \"before\": null,%s      \"after\": "
+		         "{\"bucket\": \"b\u00fccket-%zu\", \"region\": \"eu-west-1\"}}}%s%s",
+		         i, i, nl, nl, i, i + 1 < 40 ? "," : "", nl);
+	buf_addf(&b, "  ],%s", nl);
+	add_section(&b, "prior_state", 16000, nl);
+	buf_addf(&b, "  \"configuration\": {}%s}%s", nl, nl);
 	struct model m;
 	model_init(&m);
 	load_buffer(&m, "plan.json", b.data, b.len, NULL);
@@ -419,6 +420,13 @@ static void test_plan_release(void **state)
 	}
 	model_free(&m);
 	free(b.data);
+}
+
+static void test_plan_release(void **state)
+{
+	(void)state;
+	check_plan_release("\n");
+	check_plan_release("");
 }
 
 /* Files read on several threads join the model exactly as on one: same diagnostics in the
