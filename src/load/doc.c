@@ -490,3 +490,38 @@ size_t doc_unescape_json(const char *s, size_t len, char *out)
 	}
 	return (size_t)(o - out);
 }
+
+/* ---------------------------------------------------------------- comparing */
+
+static bool same_node(const struct doc *a, const struct doc *b, uint32_t i)
+{
+	const struct doc_node *x = &a->nodes[i], *y = &b->nodes[i];
+	if (x->type != y->type || x->flags != y->flags || x->pos != y->pos || x->len != y->len)
+		return false;
+	if (doc_is_container(x))
+		return x->after == y->after;
+	return memcmp(a->text + x->text, b->text + y->text, x->len) == 0;
+}
+
+static bool same_dup(const struct doc_dup *x, const struct doc_dup *y)
+{
+	return x->pos == y->pos && x->first == y->first && x->cut == y->cut &&
+	       strcmp(x->key, y->key) == 0;
+}
+
+bool doc_same(const struct doc *a, const struct doc *b)
+{
+	if (a->n != b->n || a->nroots != b->nroots || a->ascii != b->ascii ||
+	    a->ndups != b->ndups || a->ndups_total != b->ndups_total)
+		return false;
+	for (uint32_t i = 0; i < a->n; i++)
+		if (!same_node(a, b, i))
+			return false;
+	for (uint32_t i = 0; i < a->nroots; i++)
+		if (a->roots[i] != b->roots[i])
+			return false;
+	for (uint32_t i = 0; i < a->ndups; i++)
+		if (!same_dup(&a->dups[i], &b->dups[i]))
+			return false;
+	return true;
+}

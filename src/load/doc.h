@@ -179,6 +179,10 @@ bool doc_number(const struct doc *doc, uint32_t i, double *out);
 /* Boolean value of DOC_TRUE / DOC_FALSE; false if not a boolean. */
 bool doc_bool(const struct doc *doc, uint32_t i, bool *out);
 
+/* True when a and b hold the same parse: nodes (type, flags, position, length, subtree, text
+ * as bytes), roots, the ascii flag and duplicate keys. For comparing two parsers. */
+bool doc_same(const struct doc *a, const struct doc *b);
+
 /* Decodes a JSON string body (without quotes) into out (at least len bytes + 1); returns the
  * decoded length. The input must already be validated. */
 size_t doc_unescape_json(const char *s, size_t len, char *out);

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "load/yamlblock.h"
+#include "load/yamlnode.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -27,7 +29,6 @@
 #define YAML_DEFAULT_MAX_DOCUMENTS 100000
 #define YAML_MAX_KEY_BYTES 65536 /* a collection used as a key, rendered as JSON text */
 #define YAML_MIN_ALIAS_NODES 1000000
-#define YAML_CORE_TAG "tag:yaml.org,2002:"
 
 /* A private node flag: this key is a merge key (<<). Merge keys never survive the rewrite of
  * their mapping, so the flag never reaches readers of the tape. */
@@ -58,7 +59,7 @@ struct yaml_state {
 	uint32_t max_documents;
 	uint32_t max_string;
 	uint64_t alias_budget, alias_used;
-	size_t arena_len, arena_cap;
+	struct yamlnode_arena arena;
 	struct frame *frames;
 	size_t nframes, frames_cap;
 	struct anchor *anchors;
@@ -161,27 +162,18 @@ static bool fail_libyaml(struct yaml_state *st)
 	return fail_at(st, pos, "%s", problem);
 }
 
-/* ---------------------------------------------------------------- text arena */
-
-static uint32_t arena_add(struct yaml_state *st, const char *s, size_t len)
-{
-	struct doc *doc = st->doc;
-	xgrow((void **)&doc->arena, &st->arena_cap, st->arena_len + len + 1, 1);
-	memcpy(doc->arena + st->arena_len, s, len);
-	doc->arena[st->arena_len + len] = '\0';
-	doc->text = doc->arena;
-	uint32_t off = (uint32_t)st->arena_len;
-	st->arena_len += len;
-	return off;
-}
+/* ---------------------------------------------------------------- text */
 
 static uint32_t push_text(struct yaml_state *st, enum doc_type type, uint32_t pos,
                           const char *s, size_t len)
 {
-	uint32_t i = doc_push(st->doc, type, pos);
-	st->doc->nodes[i].text = arena_add(st, s, len);
-	st->doc->nodes[i].len = (uint32_t)len;
-	return i;
+	return yamlnode_push_text(st->doc, &st->arena, type, pos, s, len);
+}
+
+static uint32_t push_scalar(struct yaml_state *st, enum doc_type type, uint32_t pos,
+                            const char *s, size_t len)
+{
+	return yamlnode_push_scalar(st->doc, &st->arena, type, pos, s, len);
 }
 
 /* ---------------------------------------------------------------- anchors */
@@ -250,181 +242,6 @@ static void anchors_clear(struct yaml_state *st)
 		memset(st->slots, 0, st->nslots * sizeof *st->slots);
 }
 
-/* ---------------------------------------------------------------- scalars */
-
-static bool text_is(const char *s, size_t len, const char *const *words)
-{
-	for (; *words; words++) {
-		if (strlen(*words) == len && memcmp(s, *words, len) == 0)
-			return true;
-	}
-	return false;
-}
-
-static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
-static const char *const true_words[] = {"true", "True", "TRUE", NULL};
-static const char *const false_words[] = {"false", "False", "FALSE", NULL};
-
-static bool all_digits(const char *s, size_t len, int base)
-{
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool ok = base == 8 ? (c >= '0' && c <= '7')
-		        : base == 16 ? ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
-		        : (c >= '0' && c <= '9');
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-/* Core-schema integer: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Returns the base, or 0. */
-static int int_base(const char *s, size_t len)
-{
-	if (len > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s + 2, len - 2, 8))
-		return 8;
-	if (len > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s + 2, len - 2, 16))
-		return 16;
-	if (len > 0 && (s[0] == '-' || s[0] == '+'))
-		return all_digits(s + 1, len - 1, 10) ? 10 : 0;
-	return all_digits(s, len, 10) ? 10 : 0;
-}
-
-static size_t count_digits(const char *s, size_t len)
-{
-	size_t n = 0;
-	while (n < len && s[n] >= '0' && s[n] <= '9')
-		n++;
-	return n;
-}
-
-/* Core-schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? and the
- * infinities and NaN. */
-static bool is_float(const char *s, size_t len)
-{
-	static const char *const special[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-	                                      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-	                                      NULL};
-	if (text_is(s, len, special))
-		return true;
-	size_t i = (len > 0 && (s[0] == '-' || s[0] == '+'));
-	size_t whole = count_digits(s + i, len - i);
-	i += whole;
-	size_t frac = 0;
-	if (i < len && s[i] == '.') {
-		i++;
-		frac = count_digits(s + i, len - i);
-		i += frac;
-	}
-	if (whole == 0 && frac == 0)
-		return false;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		i += (i < len && (s[i] == '-' || s[i] == '+'));
-		size_t exp = count_digits(s + i, len - i);
-		if (exp == 0)
-			return false;
-		i += exp;
-	}
-	return i == len;
-}
-
-/* The core-schema type of a plain scalar. */
-static enum doc_type resolve_plain(const char *s, size_t len)
-{
-	if (text_is(s, len, null_words))
-		return DOC_NULL;
-	if (text_is(s, len, true_words))
-		return DOC_TRUE;
-	if (text_is(s, len, false_words))
-		return DOC_FALSE;
-	if (int_base(s, len))
-		return DOC_INT;
-	if (is_float(s, len))
-		return DOC_FLOAT;
-	return DOC_STRING;
-}
-
-/* The type a standard tag asks for, checked against the text: a value the tag cannot read
- * (!!int foo) stays a string. Unknown and non-specific tags give strings. */
-static enum doc_type resolve_tagged(const char *tag, const char *s, size_t len)
-{
-	const size_t plen = sizeof YAML_CORE_TAG - 1;
-	if (strncmp(tag, YAML_CORE_TAG, plen) != 0)
-		return DOC_STRING;
-	const char *name = tag + plen;
-	if (strcmp(name, "null") == 0)
-		return DOC_NULL;
-	if (strcmp(name, "bool") == 0) {
-		if (text_is(s, len, true_words))
-			return DOC_TRUE;
-		return text_is(s, len, false_words) ? DOC_FALSE : DOC_STRING;
-	}
-	if (strcmp(name, "int") == 0)
-		return int_base(s, len) ? DOC_INT : DOC_STRING;
-	if (strcmp(name, "float") == 0)
-		return int_base(s, len) || is_float(s, len) ? DOC_FLOAT : DOC_STRING;
-	return DOC_STRING;
-}
-
-/* Pushes an integer as decimal text (so doc_int reads 0o17 and 017 alike); one that does not
- * fit 64 bits becomes a DOC_FLOAT. */
-static uint32_t push_int(struct yaml_state *st, uint32_t pos, const char *s, size_t len)
-{
-	int base = int_base(s, len);
-	bool neg = s[0] == '-';
-	size_t i = base == 10 ? (s[0] == '-' || s[0] == '+') : 2;
-	uint64_t v = 0;
-	double d = 0;
-	bool overflow = false;
-	for (; i < len; i++) {
-		unsigned c = (unsigned char)s[i];
-		unsigned digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-		if (v > (UINT64_MAX - digit) / (unsigned)base)
-			overflow = true;
-		v = v * (unsigned)base + digit;
-		d = d * base + digit;
-	}
-	char tmp[40];
-	if ((overflow || v > (uint64_t)INT64_MAX + neg) && base != 8)
-		return push_text(st, DOC_FLOAT, pos, s, len); /* strtod reads decimal and hex */
-	if (overflow || v > (uint64_t)INT64_MAX + neg) {
-		snprintf(tmp, sizeof tmp, "%.17g", neg ? -d : d);
-		return push_text(st, DOC_FLOAT, pos, tmp, strlen(tmp));
-	}
-	if (neg)
-		snprintf(tmp, sizeof tmp, "-%llu", (unsigned long long)v);
-	else
-		snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-	if (strcmp(tmp, "-0") == 0)
-		strcpy(tmp, "0");
-	return push_text(st, DOC_INT, pos, tmp, strlen(tmp));
-}
-
-/* Pushes a float with text strtod reads: .inf -> inf, -.inf -> -inf, .nan -> nan; an integer
- * text under !!float stays as written. */
-static uint32_t push_float(struct yaml_state *st, uint32_t pos, const char *s, size_t len)
-{
-	size_t sign = (len > 0 && (s[0] == '-' || s[0] == '+'));
-	if (len - sign == 4 && s[sign] == '.') {
-		const char *text = (s[sign + 1] | 0x20) == 'n' ? "nan" : s[0] == '-' ? "-inf" : "inf";
-		return push_text(st, DOC_FLOAT, pos, text, strlen(text));
-	}
-	return push_text(st, DOC_FLOAT, pos, s, len);
-}
-
-static uint32_t push_scalar(struct yaml_state *st, enum doc_type type, uint32_t pos,
-                            const char *s, size_t len)
-{
-	if (type == DOC_INT)
-		return push_int(st, pos, s, len);
-	if (type == DOC_FLOAT)
-		return push_float(st, pos, s, len);
-	return push_text(st, type, pos, s, len);
-}
-
 /* ---------------------------------------------------------------- local tags */
 
 /* CloudFormation's short-form intrinsic functions: !Name becomes {"Fn::Name": value}, except
@@ -449,7 +266,7 @@ static void wrapper_key(const char *tag, struct buf *b)
 		buf_adds(b, name);
 		return;
 	}
-	if (text_is(name, strlen(name), cfn_functions)) {
+	if (yamlnode_text_is(name, strlen(name), cfn_functions)) {
 		buf_adds(b, "Fn::");
 		buf_adds(b, name);
 		return;
@@ -482,7 +299,7 @@ static void push_getatt(struct yaml_state *st, uint32_t pos, const char *s, size
 		return;
 	}
 	uint32_t arr = doc_push(st->doc, DOC_ARRAY, pos);
-	uint32_t text = arena_add(st, s, len);
+	uint32_t text = yamlnode_add(st->doc, &st->arena, s, len);
 	uint32_t a = doc_push(st->doc, DOC_STRING, pos);
 	st->doc->nodes[a].text = text;
 	st->doc->nodes[a].len = (uint32_t)(dot - s);
@@ -656,9 +473,9 @@ static bool on_scalar(struct yaml_state *st, yaml_event_t *ev)
 			push_text(st, DOC_STRING, pos, s, len);
 		close_wrapper(st, i);
 	} else if (tag) {
-		i = push_scalar(st, resolve_tagged(tag, s, len), pos, s, len);
+		i = push_scalar(st, yamlnode_resolve_tagged(tag, s, len), pos, s, len);
 	} else {
-		i = push_scalar(st, plain ? resolve_plain(s, len) : DOC_STRING, pos, s, len);
+		i = push_scalar(st, plain ? yamlnode_resolve_plain(s, len) : DOC_STRING, pos, s, len);
 	}
 	return node_done(st, i, (const char *)ev->data.scalar.anchor, false);
 }
@@ -898,16 +715,29 @@ static bool on_event(struct yaml_state *st, yaml_event_t *ev, bool *done)
 	}
 }
 
-static void state_init(struct yaml_state *st, struct doc *doc,
-                       const struct yaml_options *opts, struct yaml_error *err)
+/* The limits of opts, defaults in place of zeros. */
+static struct yamlblock_limits limits_of(const struct yaml_options *opts)
+{
+	struct yamlblock_limits lim = {YAML_DEFAULT_MAX_DEPTH, YAML_DEFAULT_MAX_DOCUMENTS,
+	                               YAML_DEFAULT_MAX_STRING};
+	if (opts && opts->max_depth)
+		lim.max_depth = opts->max_depth;
+	if (opts && opts->max_documents)
+		lim.max_documents = opts->max_documents;
+	if (opts && opts->max_string)
+		lim.max_string = opts->max_string;
+	return lim;
+}
+
+static void state_init(struct yaml_state *st, struct doc *doc, const struct yaml_options *opts,
+                       const struct yamlblock_limits *lim, struct yaml_error *err)
 {
 	memset(st, 0, sizeof *st);
 	st->doc = doc;
 	st->err = err;
-	st->max_depth = opts && opts->max_depth ? opts->max_depth : YAML_DEFAULT_MAX_DEPTH;
-	st->max_documents = opts && opts->max_documents ? opts->max_documents
-	                                                : YAML_DEFAULT_MAX_DOCUMENTS;
-	st->max_string = opts && opts->max_string ? opts->max_string : YAML_DEFAULT_MAX_STRING;
+	st->max_depth = lim->max_depth;
+	st->max_documents = lim->max_documents;
+	st->max_string = lim->max_string;
 	doc_clear_dups(doc);
 	if (opts && opts->max_alias_nodes)
 		st->alias_budget = opts->max_alias_nodes;
@@ -917,9 +747,7 @@ static void state_init(struct yaml_state *st, struct doc *doc,
 	if (doc->src.len >= 3 && memcmp(doc->src.data, "\xEF\xBB\xBF", 3) == 0)
 		st->base_byte = st->cur_byte = 3; /* libyaml does not count a BOM */
 	st->ascii = all_ascii(doc->src.data, doc->src.len); /* a BOM is not */
-	free(doc->arena);
-	doc->arena = NULL;
-	arena_add(st, "", 0);
+	yamlnode_arena_init(doc, &st->arena);
 	/* about one node per 16 bytes of YAML: reserve once instead of growing by copies */
 	doc_reserve(doc, doc->src.len / 16 + 16);
 	yaml_parser_initialize(&st->parser);
@@ -941,8 +769,11 @@ static void state_free(struct yaml_state *st)
 
 bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err)
 {
+	struct yamlblock_limits lim = limits_of(opts);
+	if (!(opts && opts->libyaml_only) && yamlblock_parse(doc, &lim))
+		return true;
 	struct yaml_state st;
-	state_init(&st, doc, opts, err);
+	state_init(&st, doc, opts, &lim, err);
 	doc->ascii = st.ascii; /* else columns are counted in characters */
 	bool ok = true, done = false;
 	while (ok && !done) {

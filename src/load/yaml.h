@@ -2,7 +2,8 @@
  * The YAML loader: reads a YAML stream with libyaml into the node tape of load/doc.h, one
  * root per document. YAML 1.2 core-schema scalars, anchors and aliases with an expansion
  * limit, merge keys, and local tags kept as data (CloudFormation short forms become their
- * long forms: !Ref x -> {"Ref": "x"}). See docs/input-formats.md.
+ * long forms: !Ref x -> {"Ref": "x"}). Block-style streams are read by a faster parser that
+ * gives the same tape (load/yamlblock.h). See docs/input-formats.md.
  */
 #ifndef MG_LOAD_YAML_H
 #define MG_LOAD_YAML_H
@@ -22,6 +23,8 @@ struct yaml_options {
 	uint32_t max_documents;   /* 0 means the default */
 	uint32_t max_string;      /* bytes of one scalar or key after unescaping; 0 means the
 	                             default (YAML_DEFAULT_MAX_STRING) */
+	bool libyaml_only;        /* read every stream with libyaml, never with the block-style
+	                             fast path (load/yamlblock.h): for comparing the two */
 };
 
 #define YAML_DEFAULT_MAX_STRING (64u << 20) /* 64 MiB */

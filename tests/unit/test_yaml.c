@@ -1,5 +1,7 @@
 /* Unit tests for the YAML loader (load/yaml.c): core schema, CloudFormation tags, anchors,
- * merge keys, limits, positions, the yaml-test-suite and the YAML files of the corpus. */
+ * merge keys, limits, positions, the yaml-test-suite and the YAML files of the corpus; and the
+ * block-style fast path (load/yamlblock.c): what it reads, what it leaves to libyaml, and that
+ * every stream it reads (hand-written, suite cases, corpus files) gives libyaml's tape. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -11,6 +13,7 @@
 #include "load/docpos.h"
 #include "load/json.h"
 #include "load/yaml.h"
+#include "load/yamlblock.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -393,6 +396,194 @@ static void test_limits(void **state)
 	buf_free(&b);
 }
 
+/* ---------------------------------------------------------------- the block-style fast path */
+
+static const struct yamlblock_limits default_limits = {512, 100000, YAML_DEFAULT_MAX_STRING};
+
+/* Parses text with the fast path and with libyaml. Returns whether the fast path read it;
+ * fails when it did and the tapes differ, or when it declined and left anything behind. */
+static bool compare(const char *what, const char *text, size_t len,
+                    const struct yamlblock_limits *lim)
+{
+	struct doc fast, slow;
+	doc_from(&fast, text, len);
+	doc_from(&slow, text, len);
+	bool read = yamlblock_parse(&fast, lim);
+	struct yaml_options opts = {.max_depth = lim->max_depth,
+	                            .max_documents = lim->max_documents,
+	                            .max_string = lim->max_string, .libyaml_only = true};
+	struct yaml_error err;
+	bool ok = yaml_parse(&slow, &opts, &err);
+	if (read && !ok)
+		fail_msg("%s: the fast path read what libyaml rejects (%s)", what, err.message);
+	if (read && !doc_same(&fast, &slow))
+		fail_msg("%s: the fast path's tape differs from libyaml's", what);
+	if (!read && (fast.n || fast.nroots || fast.ndups_total || fast.arena))
+		fail_msg("%s: declined but left nodes, roots, duplicates or text", what);
+	doc_free(&fast);
+	doc_free(&slow);
+	return read;
+}
+
+static bool compare_text(const char *text)
+{
+	return compare(text, text, strlen(text), &default_limits);
+}
+
+/* Streams the fast path must read, each compared with libyaml's tape. */
+static void test_fast_reads(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"",
+		"# only a comment\n\n",
+		"a: 1\n",
+		"a: 1",
+		"a:\n",
+		"a:",
+		"a:   # nothing\nb: x # c\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  K: \"v\"\n",
+		"a:\n- 1\n- two\n-\n- 'three'\nb: c\n",
+		"a:\n  - x: 1\n    y: 2\n  - z\n  -\n    w: 3\n",
+		"- a\n- - \n",
+		"- a: 1\n  b:\n  - c\n- d: e\n",
+		"-   a: 1\n    b: 2\n",
+		"key with spaces  : value with spaces   \n",
+		"\"quoted key\": \"a \\\"b\\\" \\\\ \\/ \\n \\t \\r\"\n'single': 'it''s'\n",
+		"url: https://bedrock-runtime.eu-central-1.amazonaws.com:443/x#frag\n",
+		"a: b#c\nd: e #f\n",
+		"n: [~, null, Null, NULL, true, False, 12, -0, 0x1F, 0o17, 1.5, .inf, -.Inf, .nan]\n",
+		"n: ~\nt: true\nf: FALSE\ni: 0x1F\no: 0o17\nd: 017\nf2: 1e3\ninf: -.inf\nbig: 99999999999999999999\n",
+		"e: []\no: {}\nl:\n- []\n- {}\n",
+		"---\na: 1\n---\nb: 2\n",
+		"---\n---\n",
+		"a: 1\n---\n",
+		"--- # comment\na: 1\n...\n",
+		"a: 1\n---\n# trailing comment\n",
+		"  a: 1\n  b: 2\n",
+		"a: 1\na: 2\nb:\n  c: 1\n  c: 2\n",
+		"name: \"Service 0 – générée pour le banc d'essai\"\nclé: ☃\n",
+		"a:\n  b:\n    c:\n      d: deep\n  e: back\n",
+		":a: 1\n?b: 2\n-c: 3\n",
+		"a: -1\nb: -x\nc: ?y\nd: :z\n",
+		"a: x: y\n",
+		"a: \"\"\n'': b\n",
+	};
+	static const bool read[] = {
+		true, true, true, true, true, true, true, true, true, true, false, true, true, true,
+		true, true, true, false, true, true, true, true, true, false, true, true, true, true,
+		true, true, true, false, true,
+	};
+	assert_int_equal(sizeof texts / sizeof texts[0], sizeof read / sizeof read[0]);
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (compare_text(texts[i]) != read[i])
+			fail_msg("'%s': the fast path %s it", texts[i], read[i] ? "declined" : "read");
+	}
+}
+
+/* Streams left to libyaml: outside the subset, or not YAML at all. */
+static void test_fast_declines(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"a:\tb\n",                 /* a tab */
+		"a: 1\r\nb: 2\r\n",        /* CRLF */
+		"a: &x 1\nb: *x\n",        /* anchor and alias */
+		"a: !Ref b\n",             /* a local tag */
+		"a: !!str 1\n",            /* a standard tag */
+		"base: {x: 1}\nm:\n  <<: {y: 2}\n", /* flow content, merge key */
+		"<<: 1\n",                 /* a merge key */
+		"a: [1, 2]\n",             /* a flow sequence with content */
+		"a: |\n  text\n",          /* a block scalar */
+		"a: >-\n  text\n",
+		"a: b\n  c\n",             /* a multi-line plain scalar */
+		"a: \"b\n  c\"\n",         /* a multi-line quoted scalar */
+		"a: \"\\u00e9\"\n",        /* an escape left to libyaml */
+		"%YAML 1.2\n---\na: 1\n",  /* a directive */
+		"--- a\n",                 /* content on the marker line */
+		"? a\n: b\n",              /* an explicit key */
+		"plain\n",                 /* a scalar document */
+		"\xef\xbb\xbf" "a: 1\n",   /* a BOM */
+		"a: \xc2\x85\n",           /* NEL, a line break for libyaml */
+		"a: 1\n b: 2\n",           /* errors */
+		"a: 1\n- b\n",
+		"- a\nb: 1\n",
+		"a:\n  - b\n  c: d\n",
+		"a: 'b\n",
+		"a: b: c\n",
+		"a: \xff\n",
+		"a: `x`\n",
+		"[a]: b\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (compare_text(texts[i]))
+			fail_msg("'%s': the fast path read it", texts[i]);
+	}
+}
+
+/* yaml_parse goes on with libyaml after the fast path declines. */
+static void test_fast_fallback(void **state)
+{
+	(void)state;
+	struct doc d;
+	struct yaml_error err;
+	const char *text = "a: &x [1, 2]\nb: *x\n";
+	doc_from(&d, text, strlen(text));
+	assert_true(yaml_parse(&d, NULL, &err));
+	assert_int_equal(d.nroots, 1);
+	assert_int_equal(doc_type(&d, doc_get(&d, d.roots[0], "b")), DOC_ARRAY);
+	doc_free(&d);
+	text = "a: 1\n b: 2\n";
+	doc_from(&d, text, strlen(text));
+	assert_false(yaml_parse(&d, NULL, &err));
+	assert_string_equal(err.message, "mapping values are not allowed in this context");
+	doc_free(&d);
+}
+
+/* At a limit the fast path declines, so libyaml reports it. */
+static void test_fast_limits(void **state)
+{
+	(void)state;
+	struct yamlblock_limits lim = default_limits;
+	lim.max_documents = 2;
+	assert_true(compare("2 documents", "a: 1\n---\nb: 2\n", 14, &lim));
+	assert_false(compare("3 documents", "a: 1\n---\nb: 2\n---\n", 18, &lim));
+	lim = default_limits;
+	lim.max_string = 3;
+	assert_true(compare("3 bytes", "abc: def\n", 9, &lim));
+	assert_false(compare("4 bytes", "abc: defg\n", 10, &lim));
+	assert_false(compare("4 bytes", "abcd: def\n", 10, &lim));
+	lim = default_limits;
+	lim.max_depth = 4;
+	assert_true(compare("depth 3", "a:\n b:\n  c: 1\n", 14, &lim));
+	assert_false(compare("depth 4", "a:\n b:\n  c:\n   d: 1\n", 20, &lim));
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "k");
+	for (int i = 0; i < 1100; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, ": 1\n");
+	assert_false(compare("a long key", buf_str(&b), b.len, &default_limits));
+	buf_free(&b);
+}
+
+/* A generated stream in the shape of the benchmark's: hundreds of documents, all read. */
+static void test_fast_stream(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 300; i++) {
+		buf_addf(&b, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-%d\n"
+		             "  labels:\n    app: svc-%d\n    version: \"1.%d\"\nspec:\n"
+		             "  replicas: %d\n  template:\n    spec:\n      containers:\n"
+		             "        - name: c\n          image: ghcr.io/acme/c:%d\n"
+		             "          env:\n            - name: K\n              value: \"%x\"\n"
+		             "          ports:\n          - containerPort: 80\n---\n",
+		         i, i, i, i % 5, i, i * 7919);
+	}
+	assert_true(compare("stream", buf_str(&b), b.len, &default_limits));
+	buf_free(&b);
+}
+
 /* ---------------------------------------------------------------- yaml-test-suite */
 
 /* Where libyaml 0.2.5 differs from the suite's verdict. Checked both ways: a case listed here
@@ -543,9 +734,10 @@ static bool json_available(void)
 	return ok;
 }
 
-/* Runs one case; returns whether it behaved as the suite says (and whether the data match). */
+/* Runs one case; returns whether it behaved as the suite says (and whether the data match),
+ * and whether the fast path read it (as libyaml). */
 static void run_suite_case(const char *dir, const char *id, bool want_ok, bool check_data,
-                           bool *verdict_ok, bool *data_ok)
+                           bool *verdict_ok, bool *data_ok, bool *fast)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s/in.yaml", dir, id);
@@ -556,6 +748,7 @@ static void run_suite_case(const char *dir, const char *id, bool want_ok, bool c
 	struct yaml_error err;
 	doc_from(&d, text, len);
 	bool ok = yaml_parse(&d, NULL, &err);
+	*fast = compare(path, text, len, &default_limits);
 	*verdict_ok = ok == want_ok;
 	*data_ok = true;
 	if (ok && check_data) {
@@ -584,15 +777,17 @@ static void test_yaml_test_suite(void **state)
 	bool with_json = json_available();
 	if (!with_json)
 		fprintf(stderr, "note: json_parse unavailable, in.json comparisons skipped\n");
-	int cases = 0, bad = 0, compared = 0;
+	int cases = 0, bad = 0, compared = 0, fast_read = 0;
 	for (char *line = strtok(tsv, "\n"); line; line = strtok(NULL, "\n")) {
 		char id[64], expected[16], has_json[8];
 		if (line[0] == '#' || sscanf(line, "%63s %15s %7s", id, expected, has_json) != 3)
 			continue;
-		bool verdict_ok, data_ok;
+		bool verdict_ok, data_ok, fast;
 		bool check = with_json && strcmp(has_json, "yes") == 0;
-		run_suite_case(dir, id, strcmp(expected, "ok") == 0, check, &verdict_ok, &data_ok);
+		run_suite_case(dir, id, strcmp(expected, "ok") == 0, check, &verdict_ok, &data_ok,
+		               &fast);
 		cases++;
+		fast_read += fast;
 		compared += check && verdict_ok;
 		if (verdict_ok == listed(suite_deviations, id)) {
 			fprintf(stderr, "%s: expected %s, deviation %s\n", id, expected,
@@ -604,8 +799,10 @@ static void test_yaml_test_suite(void **state)
 			bad++;
 		}
 	}
-	fprintf(stderr, "yaml-test-suite: %d cases, %d compared with in.json\n", cases, compared);
+	fprintf(stderr, "yaml-test-suite: %d cases, %d compared with in.json; the fast path read "
+	        "%d, as libyaml\n", cases, compared, fast_read);
 	assert_int_equal(cases, 402);
+	assert_true(fast_read >= 30);
 	assert_int_equal(bad, 0);
 	free(tsv);
 	free(index);
@@ -621,8 +818,9 @@ static bool is_yaml_name(const char *name)
 	               strcmp(dot, ".template") == 0);
 }
 
-/* Parses every YAML file of corpus/sub; returns the number of files, adds documents. */
-static int parse_corpus_dir(const char *corpus, const char *sub, int *documents)
+/* Parses every YAML file of corpus/sub; returns the number of files, adds documents and the
+ * files the fast path read (as libyaml). */
+static int parse_corpus_dir(const char *corpus, const char *sub, int *documents, int *fast)
 {
 	char *dir = testutil_join(corpus, sub);
 	DIR *dh = opendir(dir);
@@ -641,6 +839,7 @@ static int parse_corpus_dir(const char *corpus, const char *sub, int *documents)
 		if (!yaml_parse(&d, NULL, &err))
 			fail_msg("%s: %s at byte %u", path, err.message, err.pos);
 		*documents += (int)d.nroots;
+		*fast += compare(path, text, len, &default_limits);
 		files++;
 		doc_free(&d);
 		free(text);
@@ -657,13 +856,14 @@ static void test_corpus_files(void **state)
 	const char *corpus = testutil_corpus();
 	if (!corpus)
 		skip();
-	int k8s_docs = 0, cfn_docs = 0;
-	int k8s = parse_corpus_dir(corpus, "k8s", &k8s_docs);
-	int cfn = parse_corpus_dir(corpus, "cloudformation", &cfn_docs);
-	fprintf(stderr, "corpus: %d k8s files (%d documents), %d cloudformation files\n", k8s,
-	        k8s_docs, cfn);
+	int k8s_docs = 0, cfn_docs = 0, k8s_fast = 0, cfn_fast = 0;
+	int k8s = parse_corpus_dir(corpus, "k8s", &k8s_docs, &k8s_fast);
+	int cfn = parse_corpus_dir(corpus, "cloudformation", &cfn_docs, &cfn_fast);
+	fprintf(stderr, "corpus: %d k8s files (%d documents), %d cloudformation files; the fast "
+	        "path read %d and %d of them, as libyaml\n", k8s, k8s_docs, cfn, k8s_fast, cfn_fast);
 	assert_true(k8s > 300);
 	assert_true(cfn > 150);
+	assert_true(k8s_fast * 2 > k8s); /* most manifests are block style */
 }
 
 static void test_corpus_parse_edge(void **state)
@@ -722,6 +922,11 @@ int main(void)
 		cmocka_unit_test(test_merge_keys),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_fast_reads),
+		cmocka_unit_test(test_fast_declines),
+		cmocka_unit_test(test_fast_fallback),
+		cmocka_unit_test(test_fast_limits),
+		cmocka_unit_test(test_fast_stream),
 		cmocka_unit_test(test_yaml_test_suite),
 		cmocka_unit_test(test_corpus_files),
 		cmocka_unit_test(test_corpus_parse_edge),
