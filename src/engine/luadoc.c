@@ -467,7 +467,9 @@ static void array_fill(lua_State *L, int store)
 	lua_pop(L, 1);
 }
 
-/* build of array stores: elements are all set when the array is filled. */
+/* build of array stores: elements are all set when the array is filled. The element is
+ * returned as the store holds it (a scalar, or its child store), never through an index of
+ * the store, which would give a view (and store_index would keep that view as a child). */
 static int array_build(lua_State *L)
 {
 	lua_rawgetp(L, 1, &len_key);
@@ -475,8 +477,15 @@ static int array_build(lua_State *L)
 		return 0;
 	array_fill(L, 1);
 	lua_settop(L, 2);
-	lua_gettable(L, 1);
-	return 1;
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, 1) != LUA_TNIL)
+		return 1;
+	if (lua_rawgetp(L, 1, &kids_key) == LUA_TTABLE) {
+		lua_pushvalue(L, 2);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			return 1;
+	}
+	return 0;
 }
 
 static int array_keys(lua_State *L)
@@ -494,20 +503,64 @@ static int array_keys(lua_State *L)
 
 static const struct luadoc_kind object_kind = {object_build, object_keys};
 static const struct luadoc_kind array_kind = {array_build, array_keys};
+/* Leaves: small objects and lists of scalars. Each policy run gets a plain copy of a leaf
+ * (luadoc_push_view), not a view: one table, no metatable, no member built on its own. */
+static const struct luadoc_kind leaf_object_kind = {object_build, object_keys};
+static const struct luadoc_kind leaf_array_kind = {array_build, array_keys};
+
+#define LEAF_MAX 16 /* members or elements of a leaf, at most */
+
+/* True when the after_unknown node unk marks nothing unknown below it. */
+static bool all_known(const struct doc *doc, uint32_t unk)
+{
+	if (unk == DOC_NONE || !doc_is_container(doc_node(doc, unk)))
+		return true;
+	bool obj = doc_type(doc, unk) == DOC_OBJECT;
+	for (uint32_t c = unk + 1; c < doc_node(doc, unk)->after; c = doc_end(doc, c)) {
+		if (obj)
+			c++; /* the member's value */
+		if (doc_type(doc, c) != DOC_FALSE)
+			return false;
+	}
+	return true;
+}
+
+/* True when node is a leaf: an object or list of at most LEAF_MAX scalars, nothing unknown
+ * in it, no null in a list (a hole would change its #). */
+static bool is_leaf(const struct doc *doc, uint32_t node, uint32_t unk)
+{
+	if (node == DOC_NONE || doc_node(doc, node)->len > LEAF_MAX || !all_known(doc, unk))
+		return false;
+	bool array = doc_type(doc, node) == DOC_ARRAY;
+	for (uint32_t c = node + 1; c < doc_node(doc, node)->after; c = doc_end(doc, c)) {
+		enum doc_type t = doc_type(doc, c);
+		if (t == DOC_ARRAY || t == DOC_OBJECT || (array && t == DOC_NULL))
+			return false;
+	}
+	return true;
+}
 
 /* A new store of the object or array node (unk: its after_unknown node). */
 static void push_doc_store(lua_State *L, int ref, uint32_t node, uint32_t unk, bool array)
 {
-	lua_createtable(L, 0, 3);
+	const struct docref *dr = lua_touserdata(L, ref);
+	bool leaf = is_leaf(dr->doc, node, unk);
+	/* room for the hidden keys: a leaf gets its document, nodes and copy of the run; other
+	 * stores also their length, children and view metatable (a rehash per new key costs
+	 * more than the slots) */
+	lua_createtable(L, 0, leaf ? 4 : 8);
 	lua_pushvalue(L, ref);
 	lua_rawsetp(L, -2, &docref_key);
 	lua_pushinteger(L, (lua_Integer)((lua_Unsigned)node | (lua_Unsigned)unk << 32));
 	lua_rawsetp(L, -2, &nodes_key);
-	if (array) {
+	if (array && !leaf) {
 		lua_pushinteger(L, -1);
 		lua_rawsetp(L, -2, &len_key);
 	}
-	luadoc_make_store(L, -1, array ? &array_kind : &object_kind);
+	if (leaf)
+		luadoc_make_store(L, -1, array ? &leaf_array_kind : &leaf_object_kind);
+	else
+		luadoc_make_store(L, -1, array ? &array_kind : &object_kind);
 }
 
 /* Pushes node (with its after_unknown node unk) as a store holds it: a scalar, nil, the
@@ -764,6 +817,29 @@ static void push_new_view(lua_State *L, int store)
 	lua_setmetatable(L, -2);
 }
 
+static const char leafmeta_key = 'L'; /* registry: the metatable of every leaf copy */
+
+/* Pushes a copy of the leaf store at idx, as luadoc_push would build it, with the locked
+ * metatable all leaf copies share (getmetatable gives false, as for views). */
+static void push_leaf_copy(lua_State *L, int store)
+{
+	uint32_t node, unk;
+	const struct doc *doc = store_info(L, store, &node, &unk);
+	if (doc)
+		push_value(L, doc, node, unk);
+	else
+		lua_newtable(L);
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &leafmeta_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 1);
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &leafmeta_key);
+	}
+	lua_setmetatable(L, -2);
+}
+
 void luadoc_push_new_view(lua_State *L, int store)
 {
 	push_new_view(L, lua_absindex(L, store));
@@ -781,7 +857,11 @@ bool luadoc_push_view(lua_State *L, int store)
 		return false;
 	if (mine)
 		lua_pop(L, 1);
-	push_new_view(L, store);
+	const struct luadoc_kind *kind = kind_of(L, store);
+	if (kind == &leaf_object_kind || kind == &leaf_array_kind)
+		push_leaf_copy(L, store);
+	else
+		push_new_view(L, store);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, store, &view_key);
 	lua_pushinteger(L, run);

@@ -206,6 +206,83 @@ static void test_shared_views(void **state)
 	fx_rmrf(root);
 }
 
+/* Small objects and lists of scalars (leaves) are copied whole into each policy run that
+ * reads them: l1 writes into and deletes from them, l2 (run next) reads the document; identity
+ * within a run, pairs, #, the locked metatable, and an object over the leaf size read alike. */
+static void test_leaf_copies(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "l1.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v = r.values\n"
+	         "    v.env[1].value = 'w'; v.env[2].name = nil; v.args[1] = 'zap'\n"
+	         "    table.insert(v.args, 'more'); v.big.k1 = 'w'\n"
+	         "    return v.env[1].value .. tostring(v.env[2].name) .. #v.args .. v.big.k1 end }\n");
+	fx_write(root, "l2.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v, t = r.values, {}\n"
+	         "    local function add(x) t[#t + 1] = tostring(x) end\n"
+	         "    add(v.env[1].value); add(v.env[2].name); add(v.args[1]); add(#v.args)\n"
+	         "    add(v.big.k1); add(v.env[1] == r.values.env[1]); add(v.args == r.values.args)\n"
+	         "    add(getmetatable(v.env[1])); add(pcall(setmetatable, v.env[1], {}))\n"
+	         "    local keys = {}\n"
+	         "    for k in pairs(v.env[2]) do keys[#keys + 1] = k end\n"
+	         "    table.sort(keys); add(table.concat(keys, '+')); add(next(v.args))\n"
+	         "    add(moongate.contains(v.env, 'hay')); add(v.big.k17)\n"
+	         "    return table.concat(t, ',') end }\n");
+	struct outcome o = {0};
+	o.e = fx_engine(root, NULL, &o.d);
+	model_init(&o.m);
+	struct buf big = BUF_INIT;
+	for (int i = 1; i <= 17; i++)
+		buf_addf(&big, "%s\"k%d\": \"v%d\"", i > 1 ? ", " : "", i, i);
+	char *json = xasprintf("{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	                       "\"env\": [{\"name\": \"A\", \"value\": \"1\"}, "
+	                       "{\"name\": \"B\", \"value\": \"haystack\"}], "
+	                       "\"args\": [\"a\", \"b\"], \"big\": {%s}}}]}", buf_str(&big));
+	size_t in = fx_input(&o.m, "plan.json", json);
+	fx_resource(&o.m, in, "x.a", "x", "rc.0");
+	engine_run(o.e, &o.m, &o.f, &o.d);
+	fx_print_diags(&o.d);
+	expect_message(&o.f, "l1", "x.a", "wnil3w");
+	expect_message(&o.f, "l2", "x.a", "1,B,a,2,v1,true,true,false,false,name+value,1,true,v17");
+	outcome_free(&o);
+	buf_free(&big);
+	free(json);
+	fx_rmrf(root);
+}
+
+/* An element of a list read by index before anything else reads the list (no #, ipairs or
+ * pairs first) is that policy's view like any other: writing into it, rawget and identity
+ * work (it was once kept as a view of a view, and a write crashed). */
+static void test_index_first(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "i1.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v = r.values\n"
+	         "    local c = v.containers[2]; c.name = 'w'\n"
+	         "    local e = v.containers[1].env[1]; e.value = 'w'\n"
+	         "    return table.concat({ c.name, tostring(rawget(c, 'image')),\n"
+	         "      tostring(c == v.containers[2]), e.value, tostring(#v.containers) }, ',') end }\n");
+	fx_write(root, "i2.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v = r.values\n"
+	         "    return v.containers[2].name .. v.containers[1].env[1].value end }\n");
+	struct outcome o = {0};
+	o.e = fx_engine(root, NULL, &o.d);
+	model_init(&o.m);
+	size_t in = fx_input(&o.m, "plan.json",
+	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {\"containers\": ["
+	                     "{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
+	                     "{\"name\": \"b\", \"image\": \"i\", \"ports\": [{\"p\": 80}]}]}}]}");
+	fx_resource(&o.m, in, "x.a", "x", "rc.0");
+	engine_run(o.e, &o.m, &o.f, &o.d);
+	fx_print_diags(&o.d);
+	expect_message(&o.f, "i1", "x.a", "w,i,true,w,2");
+	expect_message(&o.f, "i2", "x.a", "b1");
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
 /* moongate.contains: views are searched in their document (escapes decoded, keys and values
  * a repeated key hides left out), other tables walked once each, the texts checked. */
 static void test_contains(void **state)
@@ -756,6 +833,8 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_shared_views),
+		cmocka_unit_test(test_leaf_copies),
+		cmocka_unit_test(test_index_first),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_kept_across_runs),
 		cmocka_unit_test(test_cannot_verify),
