@@ -81,7 +81,8 @@ for i, h in ipairs(M.hosts) do M.host_literals[i] = h.literal end
 -- service } (region nil when the host name has none).
 function M.find_hosts(s)
   local out = {}
-  if type(s) ~= "string" then return out end
+  -- one search for all the literals first: most strings name no endpoint
+  if type(s) ~= "string" or not moongate.contains(s, M.host_literals) then return out end
   for _, h in ipairs(M.hosts) do
     local rest = s:find(h.literal, 1, true) and s or ""
     while rest ~= "" do

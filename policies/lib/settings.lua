@@ -130,11 +130,11 @@ function M.strings(r)
     map_entries(out, "environment.0.variables", env and env.variables)
   elseif t == "aws_ecs_task_definition" then
     ecs_settings(out, r)
-  elseif is_app_service(t) then
-    map_entries(out, "app_settings", v.app_settings)
   elseif t == "ConfigMap" then
     local doc = k8s_doc(r)
     map_entries(out, "data", doc.data)
+  elseif not pod_spec_paths[t] and is_app_service(t) then -- no pattern match for workloads
+    map_entries(out, "app_settings", v.app_settings)
   else
     for _, c in ipairs(containers(r)) do
       if type(c.c) == "table" then env_list(out, c.path .. "." .. c.env, c.c[c.env]) end

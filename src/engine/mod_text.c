@@ -3,6 +3,7 @@
 #include "engine/mod_text.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,35 @@ struct texts {
 	size_t *len;
 	size_t n;
 	size_t shortest;
+	uint64_t pairs[8]; /* pair_bit of the first two bytes of every text */
 };
 
+/* A hash of two bytes into 512 bits: a string position whose bit is clear starts no text. */
+static unsigned pair_bit(const char *p)
+{
+	return ((unsigned char)p[0] * 33u + (unsigned char)p[1]) & 511u;
+}
+
+/* True when one of the texts occurs in s. With texts of two bytes or more, one pass over s
+ * checks each position's first two bytes against all texts at once. */
 static bool has_text(const struct texts *t, const char *s, size_t len)
 {
 	if (len < t->shortest)
 		return false;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->len[i] <= len && memmem(s, len, t->s[i], t->len[i]))
-			return true;
+	if (t->shortest < 2) {
+		for (size_t i = 0; i < t->n; i++)
+			if (t->len[i] <= len && memmem(s, len, t->s[i], t->len[i]))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i + t->shortest <= len; i++) {
+		unsigned bit = pair_bit(s + i);
+		if (!(t->pairs[bit >> 6] >> (bit & 63) & 1))
+			continue;
+		for (size_t k = 0; k < t->n; k++)
+			if (t->len[k] <= len - i && memcmp(s + i, t->s[k], t->len[k]) == 0)
+				return true;
+	}
 	return false;
 }
 
@@ -126,6 +147,7 @@ static void get_texts(lua_State *L, struct texts *t)
 	t->s = lua_newuserdatauv(L, (t->n + 1) * (sizeof *t->s + sizeof *t->len), 0);
 	t->len = (size_t *)(void *)(t->s + t->n + 1);
 	t->shortest = SIZE_MAX;
+	memset(t->pairs, 0, sizeof t->pairs);
 	for (size_t i = 0; i < t->n; i++) {
 		if (!one && lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TSTRING)
 			luaL_error(L, "moongate.contains: text %d is not a string", (int)i + 1);
@@ -134,6 +156,10 @@ static void get_texts(lua_State *L, struct texts *t)
 			lua_pop(L, 1); /* still referenced by argument 2 */
 		if (t->len[i] < t->shortest)
 			t->shortest = t->len[i];
+		if (t->len[i] >= 2) {
+			unsigned bit = pair_bit(t->s[i]);
+			t->pairs[bit >> 6] |= (uint64_t)1 << (bit & 63);
+		}
 	}
 }
 

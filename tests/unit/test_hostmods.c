@@ -201,6 +201,18 @@ static const struct {
 	{"return tostring(moongate.contains({ k = { 1, { 'in here' } } }, 'here'))", "true"},
 	{"return tostring(moongate.contains({ here = 1 }, 'here'))", "false"},
 	{"return tostring(moongate.contains(42, '4'))", "false"},
+	/* against a plain search: 3,000 strings and sets of texts from a small alphabet (texts
+	 * empty, of one byte, multi-byte, at the start, at the end, sharing first bytes) */
+	{"local abc, seed, bad = { 'a', 'b', 'c', '.', '\195\169' }, 7, 0\n"
+	 "local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n + 1 end\n"
+	 "local function word(max) local t = {} for _ = 2, rnd(max) do t[#t + 1] = abc[rnd(#abc)] end\n"
+	 "  return table.concat(t) end\n"
+	 "for _ = 1, 3000 do\n"
+	 "  local s, texts, want = word(12), {}, false\n"
+	 "  for k = 1, rnd(4) do texts[k] = word(4) want = want or s:find(texts[k], 1, true) ~= nil end\n"
+	 "  if moongate.contains(s, texts) ~= want then bad = bad + 1 end\n"
+	 "end\n"
+	 "return tostring(bad)", "0"},
 	{"return moongate.contains('a', { 'a', 2 })", "error: moongate.contains: text 2 is not a string"},
 	/* unknown and cannot_verify */
 	{"return tostring(moongate.is_unknown(moongate.unknown)) .. tostring(moongate.is_unknown(nil))",
