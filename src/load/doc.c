@@ -46,7 +46,9 @@ uint32_t doc_push(struct doc *doc, enum doc_type type, uint32_t pos)
 
 void doc_add_root(struct doc *doc, uint32_t node)
 {
-	doc->roots = xrealloc(doc->roots, (doc->nroots + 1) * sizeof *doc->roots);
+	uint32_t n = doc->nroots;
+	if (n < 4 || (n & (n - 1)) == 0) /* capacity: 4, then doubled at each power of two */
+		doc->roots = xrealloc(doc->roots, (n < 4 ? 4 : 2 * (size_t)n) * sizeof *doc->roots);
 	doc->roots[doc->nroots++] = node;
 }
 

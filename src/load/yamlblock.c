@@ -9,6 +9,7 @@
  */
 #include "load/yamlblock.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -16,6 +17,7 @@
 #endif
 
 #include "load/yamlnode.h"
+#include "util/cpus.h"
 #include "util/xalloc.h"
 
 #define SIMPLE_KEY_MAX 1000 /* libyaml refuses a key of more than 1024 characters */
@@ -479,31 +481,128 @@ static bool parse_document(struct yb *y)
 	return true;
 }
 
-bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim)
+/* Parses the stream s[0, len) into doc (whose tape and arena start empty), positions counted
+ * from s. False when it leaves the subset. */
+static bool parse_text(struct doc *doc, const char *s, size_t len,
+                       const struct yamlblock_limits *lim, struct yamlnode_arena *arena)
 {
 	bool ascii;
-	if (doc->src.len >= UINT32_MAX || !source_ok(doc->src.data, doc->src.len, &ascii))
+	if (len >= UINT32_MAX || !source_ok(s, len, &ascii))
 		return false;
-	struct yb y = {.doc = doc, .lim = lim, .s = doc->src.data, .len = (uint32_t)doc->src.len};
-	uint32_t n0 = doc->n, roots0 = doc->nroots;
-	const char *text0 = doc->text;
-	doc_clear_dups(doc);
+	struct yb y = {.doc = doc, .lim = lim, .s = s, .len = (uint32_t)len};
 	yamlnode_arena_init(doc, &y.arena);
-	doc_reserve(doc, doc->src.len / 16 + 16);
 	next_content(&y, 0);
 	bool ok = true;
 	while (ok && (y.ind >= 0 || y.marker))
 		ok = parse_document(&y);
 	free(y.buf);
-	if (ok) {
-		doc->ascii = ascii;
-		return true;
+	doc->ascii = ascii;
+	*arena = y.arena;
+	return ok;
+}
+
+/* The start of a `---` line at or after the middle of s[0, len), or 0 when there is none. */
+static size_t split_point(const char *s, size_t len)
+{
+	const char *end = s + len;
+	for (const char *p = s + len / 2; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		if (end - p >= 4 && memcmp(p + 1, "---", 3) == 0 &&
+		    (end - p == 4 || p[4] == ' ' || p[4] == '\n'))
+			return (size_t)(p + 1 - s);
 	}
+	return 0;
+}
+
+/* The second half of a stream split at a marker, parsed on a thread of its own. */
+struct half {
+	struct doc doc;
+	const char *s;
+	size_t len;
+	const struct yamlblock_limits *lim;
+	struct yamlnode_arena arena;
+	bool ok;
+};
+
+static void *half_thread(void *arg)
+{
+	struct half *h = arg;
+	doc_reserve(&h->doc, h->len / 16 + 16);
+	h->ok = parse_text(&h->doc, h->s, h->len, h->lim, &h->arena);
+	return NULL;
+}
+
+/* Appends the parse of the half that starts at byte split to doc (the first half, with its
+ * arena a): nodes renumbered, positions and texts moved, roots, duplicate keys, ascii. */
+static void append_half(struct doc *doc, struct yamlnode_arena *a, struct half *h,
+                        uint32_t split)
+{
+	struct doc *d = &h->doc;
+	uint32_t n0 = doc->n;
+	uint32_t text0 = yamlnode_add(doc, a, d->arena, h->arena.len);
+	doc_reserve(doc, (size_t)doc->n + d->n);
+	for (uint32_t i = 0; i < d->n; i++) {
+		struct doc_node nd = d->nodes[i];
+		nd.pos += split;
+		if (doc_is_container(&nd))
+			nd.after += n0;
+		else
+			nd.text += text0;
+		doc->nodes[doc->n++] = nd;
+	}
+	for (uint32_t i = 0; i < d->nroots; i++)
+		doc_add_root(doc, d->roots[i] + n0);
+	for (uint32_t i = 0; i < d->ndups && doc->ndups < DOC_MAX_DUPS; i++) {
+		if (!doc->dups)
+			doc->dups = xmalloc(DOC_MAX_DUPS * sizeof *doc->dups);
+		struct doc_dup *dup = &doc->dups[doc->ndups++];
+		*dup = d->dups[i];
+		dup->pos += split;
+		dup->first += split;
+		d->dups[i].key = NULL; /* moved */
+	}
+	doc->ndups_total += d->ndups_total;
+	doc->ascii = doc->ascii && d->ascii;
+}
+
+/* Parses doc->src in two halves, split at a marker, on two threads. False when a half leaves
+ * the subset (the whole stream would) or the documents add up to more than the limit. */
+static bool parse_halves(struct doc *doc, size_t split, const struct yamlblock_limits *lim)
+{
+	struct half h = {.s = doc->src.data + split, .len = doc->src.len - split, .lim = lim};
+	doc_init(&h.doc, doc->src.path);
+	pthread_t tid;
+	bool threaded = pthread_create(&tid, NULL, half_thread, &h) == 0;
+	struct yamlnode_arena a;
+	bool ok = parse_text(doc, doc->src.data, split, lim, &a);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		half_thread(&h);
+	ok = ok && h.ok && (uint64_t)doc->nroots + h.doc.nroots <= lim->max_documents;
+	if (ok)
+		append_half(doc, &a, &h, (uint32_t)split);
+	doc_free(&h.doc);
+	return ok;
+}
+
+bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim)
+{
+	uint32_t n0 = doc->n, roots0 = doc->nroots;
+	const char *text0 = doc->text;
+	doc_clear_dups(doc);
+	doc_reserve(doc, doc->src.len / 16 + 16);
+	size_t split = doc->src.len >= YAMLBLOCK_SPLIT_MIN && cpus_usable() > 1
+	             ? split_point(doc->src.data, doc->src.len) : 0;
+	struct yamlnode_arena a;
+	if (split ? parse_halves(doc, split, lim)
+	          : parse_text(doc, doc->src.data, doc->src.len, lim, &a))
+		return true;
 	doc->n = n0;
 	doc->nroots = roots0;
 	doc_clear_dups(doc);
 	free(doc->arena);
 	doc->arena = NULL;
 	doc->text = text0;
+	doc->ascii = false;
 	return false;
 }

@@ -29,6 +29,11 @@ struct yamlblock_limits {
 	uint32_t max_string;    /* a longer scalar or key declines */
 };
 
+/* A stream of this size or more is parsed in two halves on two threads (when the process
+ * may use two processors), split at a `---` line near its middle; the halves' tapes are
+ * joined into the one the whole stream gives. */
+#define YAMLBLOCK_SPLIT_MIN ((size_t)1 << 20)
+
 /* Parses doc->src into doc (one root per document, duplicate keys recorded) and returns
  * true, or returns false with doc unchanged when the stream leaves the subset above. */
 bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim);

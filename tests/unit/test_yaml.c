@@ -584,6 +584,58 @@ static void test_fast_stream(void **state)
 	buf_free(&b);
 }
 
+/* A stream of YAMLBLOCK_SPLIT_MIN bytes or more: documents, each after an empty one (so that
+ * wherever the split falls, an empty document ends the first half); after the split point,
+ * non-ASCII text and a repeated key in every document (before it, in the first 40 only: both
+ * halves' repeated keys are among the first 100 recorded); extra is added last. */
+static void big_stream(struct buf *b, const char *extra)
+{
+	buf_reset(b);
+	for (int i = 0; b->len < YAMLBLOCK_SPLIT_MIN + 100000; i++) {
+		bool second = b->len > (YAMLBLOCK_SPLIT_MIN + 100000) / 2 + 1000; /* after the split */
+		buf_addf(b, "---\n---\nkind: Deployment\nmetadata:\n  name: svc-%d\n%s"
+		            "  labels: {}\nspec:\n  replicas: %d\n  containers:\n  - name: c\n"
+		            "    image: \"ghcr.io/acme/c:%d\"\n    env:\n    - {}\n    - name: K\n"
+		            "      value: %s\n",
+		         i, second || i < 40 ? "  name: dup\n" : "", i % 5, i,
+		         second ? "'générée'" : "plain");
+	}
+	buf_adds(b, extra);
+}
+
+/* Big streams are parsed in two halves on two threads (with two processors): the joined tape
+ * is libyaml's (positions, texts, roots, the first 100 repeated keys and their count); a half
+ * the fast path declines, or documents over the limit only together, send it to libyaml. */
+static void test_fast_split(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	big_stream(&b, "");
+	assert_true(compare("split stream", buf_str(&b), b.len, &default_limits));
+	big_stream(&b, "a: &x 1\nb: *x\n");
+	assert_false(compare("anchor at the end", buf_str(&b), b.len, &default_limits));
+	struct doc d;
+	struct yaml_error err;
+	doc_from(&d, buf_str(&b), b.len);
+	assert_true(yaml_parse(&d, NULL, &err));
+	assert_int_equal(doc_type(&d, doc_get(&d, d.roots[d.nroots - 1], "b")), DOC_INT);
+	doc_free(&d);
+	big_stream(&b, "");
+	struct buf c = BUF_INIT;
+	buf_adds(&c, "a: !Ref b\n");
+	buf_add(&c, buf_str(&b), b.len);
+	assert_false(compare("a tag at the start", buf_str(&c), c.len, &default_limits));
+	buf_free(&c);
+	big_stream(&b, "");
+	struct yamlblock_limits lim = default_limits;
+	doc_from(&d, buf_str(&b), b.len);
+	assert_true(yamlblock_parse(&d, &default_limits));
+	lim.max_documents = d.nroots - 1; /* each half is under it, both are not */
+	doc_free(&d);
+	assert_false(compare("documents over the limit", buf_str(&b), b.len, &lim));
+	buf_free(&b);
+}
+
 /* ---------------------------------------------------------------- yaml-test-suite */
 
 /* Where libyaml 0.2.5 differs from the suite's verdict. Checked both ways: a case listed here
@@ -927,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_fast_fallback),
 		cmocka_unit_test(test_fast_limits),
 		cmocka_unit_test(test_fast_stream),
+		cmocka_unit_test(test_fast_split),
 		cmocka_unit_test(test_yaml_test_suite),
 		cmocka_unit_test(test_corpus_files),
 		cmocka_unit_test(test_corpus_parse_edge),
