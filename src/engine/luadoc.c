@@ -503,12 +503,12 @@ static int array_keys(lua_State *L)
 
 static const struct luadoc_kind object_kind = {object_build, object_keys};
 static const struct luadoc_kind array_kind = {array_build, array_keys};
-/* Leaves: small objects and lists of scalars. Each policy run gets a plain copy of a leaf
- * (luadoc_push_view), not a view: one table, no metatable, no member built on its own. */
-static const struct luadoc_kind leaf_object_kind = {object_build, object_keys};
-static const struct luadoc_kind leaf_array_kind = {array_build, array_keys};
-
+/* Leaves: small objects and lists of scalars. A policy run gets a plain copy of a leaf
+ * (luadoc_push_view), not a view: one table, no metatable, no member built on its own. The
+ * view run of a leaf store is negative: LEAF_FRESH until a run copies it, then minus that
+ * run; when another run reads it, it becomes an ordinary store (promote_leaf). */
 #define LEAF_MAX 16 /* members or elements of a leaf, at most */
+#define LEAF_FRESH LUA_MININTEGER
 
 /* True when the after_unknown node unk marks nothing unknown below it. */
 static bool all_known(const struct doc *doc, uint32_t unk)
@@ -553,14 +553,14 @@ static void push_doc_store(lua_State *L, int ref, uint32_t node, uint32_t unk, b
 	lua_rawsetp(L, -2, &docref_key);
 	lua_pushinteger(L, (lua_Integer)((lua_Unsigned)node | (lua_Unsigned)unk << 32));
 	lua_rawsetp(L, -2, &nodes_key);
-	if (array && !leaf) {
+	if (leaf) {
+		lua_pushinteger(L, LEAF_FRESH);
+		lua_rawsetp(L, -2, &viewrun_key);
+	} else if (array) {
 		lua_pushinteger(L, -1);
 		lua_rawsetp(L, -2, &len_key);
 	}
-	if (leaf)
-		luadoc_make_store(L, -1, array ? &leaf_array_kind : &leaf_object_kind);
-	else
-		luadoc_make_store(L, -1, array ? &array_kind : &object_kind);
+	luadoc_make_store(L, -1, array ? &array_kind : &object_kind);
 }
 
 /* Pushes node (with its after_unknown node unk) as a store holds it: a scalar, nil, the
@@ -840,6 +840,32 @@ static void push_leaf_copy(lua_State *L, int store)
 	lua_setmetatable(L, -2);
 }
 
+/* A leaf that a second policy run reads becomes an ordinary store holding all its members
+ * (the length too, for a list): from then on each run gets a view, which costs less than a
+ * copy once the view metatable exists. */
+static void promote_leaf(lua_State *L, int store)
+{
+	uint32_t node, unk;
+	const struct doc *doc = store_info(L, store, &node, &unk);
+	lua_Integer n = 0;
+	for (uint32_t c = doc ? doc_first(doc, node) : DOC_NONE; c != DOC_NONE;
+	     c = doc_next(doc, node, doc_type(doc, node) == DOC_OBJECT ? c + 1 : c)) {
+		luaL_checkstack(L, 4, "leaf");
+		if (doc_type(doc, node) == DOC_OBJECT) {
+			push_string(L, doc, c);
+			push_value(L, doc, c + 1, DOC_NONE);
+			lua_rawset(L, store); /* the last of a repeated key wins; null sets nothing */
+		} else {
+			push_value(L, doc, c, DOC_NONE);
+			lua_rawseti(L, store, ++n);
+		}
+	}
+	if (doc && doc_type(doc, node) == DOC_ARRAY) {
+		lua_pushinteger(L, n);
+		lua_rawsetp(L, store, &len_key);
+	}
+}
+
 void luadoc_push_new_view(lua_State *L, int store)
 {
 	push_new_view(L, lua_absindex(L, store));
@@ -851,20 +877,29 @@ bool luadoc_push_view(lua_State *L, int store)
 	luaL_checkstack(L, 4, "view");
 	lua_Integer run = *views_run(L);
 	lua_rawgetp(L, store, &viewrun_key);
-	bool mine = lua_tointeger(L, -1) == run && run != 0;
+	lua_Integer last = lua_tointeger(L, -1);
 	lua_pop(L, 1);
-	if (mine && lua_rawgetp(L, store, &view_key) == LUA_TTABLE)
-		return false;
-	if (mine)
+	bool leaf = last < 0;
+	if (leaf && run == 0) {
+		push_leaf_copy(L, store);
+		return true;
+	}
+	if (run != 0 && last == (leaf ? -run : run)) {
+		if (lua_rawgetp(L, store, &view_key) == LUA_TTABLE)
+			return false;
 		lua_pop(L, 1);
-	const struct luadoc_kind *kind = kind_of(L, store);
-	if (kind == &leaf_object_kind || kind == &leaf_array_kind)
+	}
+	if (leaf && last != LEAF_FRESH) {
+		promote_leaf(L, store);
+		leaf = false;
+	}
+	if (leaf)
 		push_leaf_copy(L, store);
 	else
 		push_new_view(L, store);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, store, &view_key);
-	lua_pushinteger(L, run);
+	lua_pushinteger(L, leaf ? -run : run);
 	lua_rawsetp(L, store, &viewrun_key);
 	return true;
 }

@@ -206,9 +206,11 @@ static void test_shared_views(void **state)
 	fx_rmrf(root);
 }
 
-/* Small objects and lists of scalars (leaves) are copied whole into each policy run that
- * reads them: l1 writes into and deletes from them, l2 (run next) reads the document; identity
- * within a run, pairs, #, the locked metatable, and an object over the leaf size read alike. */
+/* Small objects and lists of scalars (leaves) are copied whole into the first policy run that
+ * reads them and become shared stores when a second run reads them: l1 writes into and
+ * deletes from its copies, l2 (run next) reads the document; identity within a run, pairs, #,
+ * the locked metatable, and an object over the leaf size read alike; l3 reads the stores l2
+ * made. */
 static void test_leaf_copies(void **state)
 {
 	(void)state;
@@ -229,6 +231,10 @@ static void test_leaf_copies(void **state)
 	         "    table.sort(keys); add(table.concat(keys, '+')); add(next(v.args))\n"
 	         "    add(moongate.contains(v.env, 'hay')); add(v.big.k17)\n"
 	         "    return table.concat(t, ',') end }\n");
+	fx_write(root, "l3.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v, n = r.values, 0\n"
+	         "    for _, a in ipairs(v.args) do n = n + #a end\n"
+	         "    return v.args[2] .. #v.args .. n .. v.env[2].value .. tostring(v.env[3]) end }\n");
 	struct outcome o = {0};
 	o.e = fx_engine(root, NULL, &o.d);
 	model_init(&o.m);
@@ -245,6 +251,7 @@ static void test_leaf_copies(void **state)
 	fx_print_diags(&o.d);
 	expect_message(&o.f, "l1", "x.a", "wnil3w");
 	expect_message(&o.f, "l2", "x.a", "1,B,a,2,v1,true,true,false,false,name+value,1,true,v17");
+	expect_message(&o.f, "l3", "x.a", "b22haystacknil");
 	outcome_free(&o);
 	buf_free(&big);
 	free(json);
