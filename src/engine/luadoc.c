@@ -507,7 +507,7 @@ static const struct luadoc_kind array_kind = {array_build, array_keys};
  * (luadoc_push_view), not a view: one table, no metatable, no member built on its own. The
  * view run of a leaf store is negative: LEAF_FRESH until a run copies it, then minus that
  * run; when another run reads it, it becomes an ordinary store (promote_leaf). */
-#define LEAF_MAX 16 /* members or elements of a leaf, at most */
+#define LEAF_MAX 4 /* members or elements of a leaf, at most */
 #define LEAF_FRESH LUA_MININTEGER
 
 /* True when the after_unknown node unk marks nothing unknown below it. */
