@@ -52,6 +52,19 @@ void doc_add_root(struct doc *doc, uint32_t node)
 	doc->roots[doc->nroots++] = node;
 }
 
+uint32_t doc_root_number(const struct doc *doc, uint32_t root)
+{
+	uint32_t lo = 0, hi = doc->nroots;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (doc->roots[mid] < root)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < doc->nroots && doc->roots[lo] == root ? lo + 1 : 0;
+}
+
 void doc_free(struct doc *doc)
 {
 	free(doc->src.path);

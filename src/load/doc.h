@@ -158,6 +158,9 @@ static inline enum doc_type doc_type(const struct doc *doc, uint32_t i)
 uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key);
 /* Follows a dotted path of keys and array indexes: "change.after.tags.Name", "rule.0.id". */
 uint32_t doc_path(const struct doc *doc, uint32_t node, const char *path);
+/* The 1-based number of the document whose root is node root (roots are in tape order, so
+ * a binary search), or 0 when root is no document's root. */
+uint32_t doc_root_number(const struct doc *doc, uint32_t root);
 /* Element idx of array arr, or DOC_NONE. */
 uint32_t doc_index(const struct doc *doc, uint32_t arr, uint32_t idx);
 /* First child (first key of an object, first element of an array), or DOC_NONE if empty. */

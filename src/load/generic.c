@@ -12,10 +12,8 @@ void generic_normalise(struct model *m, size_t input, uint32_t root)
 	const struct doc *doc = &m->inputs[input]->doc;
 	char *address;
 	if (doc->nroots > 1) {
-		uint32_t n = 0;
-		while (n < doc->nroots && doc->roots[n] != root)
-			n++;
-		address = xasprintf("%s#%u", doc->src.path, n + 1);
+		uint32_t n = doc_root_number(doc, root);
+		address = xasprintf("%s#%u", doc->src.path, n ? n : doc->nroots + 1);
 	} else {
 		address = xstrdup(doc->src.path);
 	}

@@ -49,14 +49,24 @@ static char *string_at(const struct doc *doc, uint32_t obj, const char *path)
 	return doc_strdup(doc, n, NULL);
 }
 
-/* 1-based position of root among the documents of doc. */
-static uint32_t document_number(const struct doc *doc, uint32_t root)
+/* "a/b" or "a/b/c" (c NULL for two parts), newly allocated. */
+static char *slash_join(const char *a, const char *b, const char *c)
 {
-	for (uint32_t i = 0; i < doc->nroots; i++) {
-		if (doc->roots[i] == root)
-			return i + 1;
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+	char *out = xmalloc(la + lb + lc + 3);
+	char *p = out;
+	memcpy(p, a, la);
+	p += la;
+	*p++ = '/';
+	memcpy(p, b, lb);
+	p += lb;
+	if (c) {
+		*p++ = '/';
+		memcpy(p, c, lc);
+		p += lc;
 	}
-	return 1;
+	*p = '\0';
+	return out;
 }
 
 /* Where an object came from: its document, and its 1-based position in a List (0 when it is
@@ -78,10 +88,10 @@ static char *object_address(const struct doc *doc, uint32_t obj, const char *kin
 		name = o->item ? xasprintf("#%u.%u", o->docno, o->item) : xasprintf("#%u", o->docno);
 	char *addr;
 	if (cluster_scoped(api, kind)) {
-		addr = xasprintf("%s/%s", kind, name);
+		addr = slash_join(kind, name, NULL);
 	} else {
 		char *ns = string_at(doc, obj, "metadata.namespace");
-		addr = xasprintf("%s/%s/%s", kind, ns && *ns ? ns : "default", name);
+		addr = slash_join(kind, ns && *ns ? ns : "default", name);
 		free(ns);
 	}
 	free(name);
@@ -144,7 +154,8 @@ void k8s_normalise(struct model *m, size_t input, uint32_t root)
 	char *kind = string_at(doc, root, "kind");
 	if (!kind)
 		return;
-	struct k8s_origin o = {root, document_number(doc, root), 0};
+	uint32_t docno = doc_root_number(doc, root);
+	struct k8s_origin o = {root, docno ? docno : 1, 0};
 	uint32_t items = doc_get(doc, root, "items");
 	if (is_list_kind(kind) && items != DOC_NONE && doc_type(doc, items) == DOC_ARRAY)
 		add_items(m, input, items, kind, &o);

@@ -1,10 +1,12 @@
 /* Unit tests for the Kubernetes normaliser (load/k8s.c), through the loader. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load/load.h"
+#include "util/buf.h"
 
 static void load1(struct model *m, const char *name, const char *text)
 {
@@ -125,6 +127,21 @@ static void test_stream(void **state)
 	assert_string_equal(m.resources[2].address, "Service/default/web#2");
 	assert_int_equal(m.resources[2].doc_root, m.inputs[0]->doc.roots[3]);
 	model_free(&m);
+
+	/* unnamed objects are numbered by their document, empty documents counted */
+	struct buf b = BUF_INIT;
+	for (int i = 1; i <= 300; i++)
+		buf_adds(&b, i % 7 ? "apiVersion: v1\nkind: ConfigMap\n---\n" : "---\n");
+	load1(&m, "many.yaml", buf_str(&b));
+	assert_int_equal(m.nresources, 300 - 300 / 7);
+	for (size_t i = 0, doc = 1; i < m.nresources; i++, doc++) {
+		doc += doc % 7 == 0;
+		char want[64];
+		snprintf(want, sizeof want, "ConfigMap/default/#%zu", doc);
+		assert_string_equal(m.resources[i].address, want);
+	}
+	model_free(&m);
+	buf_free(&b);
 }
 
 int main(void)
