@@ -6,6 +6,9 @@
  * reports an error. Positions are the marks libyaml gives the same events: a collection at
  * its first key or dash, a scalar at its first character (a quote for quoted ones), an empty
  * value right after its ':' or '-', an empty document at the next marker (or the end).
+ * Texts are not copied: a node's text is its bytes in the source (doc->text is the source),
+ * except unescaped and rewritten ones (integers in decimal, .inf), which are appended after
+ * the source's NUL once the stream is parsed.
  */
 #include "load/yamlblock.h"
 
@@ -22,10 +25,26 @@
 
 #define SIMPLE_KEY_MAX 1000 /* libyaml refuses a key of more than 1024 characters */
 
+/* Texts that are not in the source, end to end; moved after the source once parsed. */
+struct own_texts {
+	char *data;
+	size_t len, cap;
+};
+
+/* Appends s[0, len) to t; returns its offset. */
+static uint32_t own_add(struct own_texts *t, const char *s, size_t len)
+{
+	if (t->len + len > t->cap)
+		xgrow((void **)&t->data, &t->cap, t->len + len, 1);
+	memcpy(t->data + t->len, s, len);
+	t->len += len;
+	return (uint32_t)(t->len - len);
+}
+
 struct yb {
 	struct doc *doc;
 	const struct yamlblock_limits *lim;
-	struct yamlnode_arena arena;
+	struct own_texts *own; /* texts not in the source: unescaped or rewritten */
 	const char *s;
 	uint32_t len;
 	uint32_t line;  /* start of the current content line (len at the end) */
@@ -178,6 +197,26 @@ static bool end_line(struct yb *y, uint32_t p)
 
 /* ---------------------------------------------------------------- nodes */
 
+/* A private node flag: the text is one of the own texts, not in the source; attach_texts
+ * clears it. */
+#define OWN_TEXT_FLAG 0x40
+
+/* Appends a scalar whose text is s[0, len), where s is in the source or elsewhere (an
+ * unescaped or rewritten text, copied to the own texts). */
+static void push_scalar_text(struct yb *y, enum doc_type type, uint32_t pos, const char *s,
+                             size_t len)
+{
+	struct doc *doc = y->doc;
+	uint32_t i = doc_push(doc, type, pos);
+	doc->nodes[i].len = (uint32_t)len;
+	if (len == 0 || (s >= y->s && s + len <= y->s + y->len)) {
+		doc->nodes[i].text = len ? (uint32_t)(s - y->s) : 0;
+	} else {
+		doc->nodes[i].text = own_add(y->own, s, len);
+		doc->nodes[i].flags |= OWN_TEXT_FLAG;
+	}
+}
+
 static uint32_t open_node(struct yb *y, enum doc_type type, uint32_t pos)
 {
 	return ++y->depth < y->lim->max_depth ? doc_push(y->doc, type, pos) : DOC_NONE;
@@ -285,18 +324,32 @@ static bool length_ok(const struct yb *y, size_t len)
 	return len <= y->lim->max_string;
 }
 
+/* A plain scalar s[p, end), resolved: its text stays in the source unless it is rewritten
+ * (integers in decimal, .inf and .nan). */
+static void push_plain(struct yb *y, uint32_t p, uint32_t end)
+{
+	const char *s = y->s + p;
+	char out[YAMLNODE_CANONICAL_MAX];
+	size_t n;
+	enum doc_type t = yamlnode_canonical(yamlnode_resolve_plain(s, end - p), s, end - p, out,
+	                                     &n);
+	if (n == SIZE_MAX)
+		push_scalar_text(y, t, p, s, end - p);
+	else
+		push_scalar_text(y, t, p, out, n);
+}
+
 /* A scalar value standing alone on the rest of its line (at p); moves to the next line. */
 static bool parse_scalar(struct yb *y, uint32_t p)
 {
 	const char *s = y->s;
-	struct doc *doc = y->doc;
 	if (s[p] == '"' || s[p] == '\'') {
 		const char *text;
 		size_t len;
 		uint32_t after = read_quoted(y, p, &text, &len);
 		if (!after || !length_ok(y, len))
 			return false;
-		yamlnode_push_text(doc, &y->arena, DOC_STRING, p, text, len);
+		push_scalar_text(y, DOC_STRING, p, text, len);
 		return end_line(y, after);
 	}
 	if (s[p] == '[' || s[p] == '{') {
@@ -312,8 +365,7 @@ static bool parse_scalar(struct yb *y, uint32_t p)
 	uint32_t end = plain_end(y, p, &sep);
 	if (!plain_start(y, p) || sep || !length_ok(y, end - p))
 		return false;
-	enum doc_type t = yamlnode_resolve_plain(s + p, end - p);
-	yamlnode_push_scalar(doc, &y->arena, t, p, s + p, end - p);
+	push_plain(y, p, end);
 	return end_line(y, end);
 }
 
@@ -362,8 +414,9 @@ static bool push_key(struct yb *y, uint32_t p, uint32_t colon)
 	const char *text = y->s + p;
 	size_t len;
 	if (y->s[p] == '"' || y->s[p] == '\'') {
-		if (!read_quoted(y, p, &text, &len))
-			return false;
+		if (!read_quoted(y, p, &text, &len) || text != y->s + p + 1)
+			return false; /* an escape in a key: left to libyaml (keys are compared as
+			                 they are parsed, in the source) */
 	} else {
 		uint32_t end = colon;
 		while (end > p && y->s[end - 1] == ' ')
@@ -374,7 +427,7 @@ static bool push_key(struct yb *y, uint32_t p, uint32_t colon)
 	}
 	if (!length_ok(y, len))
 		return false;
-	yamlnode_push_text(y->doc, &y->arena, DOC_STRING, p, text, len);
+	push_scalar_text(y, DOC_STRING, p, text, len);
 	return true;
 }
 
@@ -395,7 +448,7 @@ static bool parse_value(struct yb *y, uint32_t p, int n, bool in_map)
 			return parse_block(y);
 		if (in_map && y->ind == n && dash_at(y, y->line + (uint32_t)n))
 			return parse_seq(y, n); /* an indentless sequence */
-		yamlnode_push_text(y->doc, &y->arena, DOC_NULL, p, "", 0);
+		push_scalar_text(y, DOC_NULL, p, "", 0);
 		return true;
 	}
 	if (!in_map) {
@@ -469,8 +522,8 @@ static bool parse_document(struct yb *y)
 		if (y->s[y->line] == '.' || !end_line(y, y->line + 3))
 			return false;
 		if (y->ind < 0) { /* an empty document */
-			uint32_t i = yamlnode_push_text(doc, &y->arena, DOC_NULL, y->line, "", 0);
-			doc_add_root(doc, i);
+			push_scalar_text(y, DOC_NULL, y->line, "", 0);
+			doc_add_root(doc, doc->n - 1);
 			return true;
 		}
 	}
@@ -481,23 +534,22 @@ static bool parse_document(struct yb *y)
 	return true;
 }
 
-/* Parses the stream s[0, len) into doc (whose tape and arena start empty), positions counted
- * from s. False when it leaves the subset. */
+/* Parses the stream s[0, len) into doc (whose tape starts empty), positions and texts counted
+ * from s, texts not in s appended to own. False when it leaves the subset. */
 static bool parse_text(struct doc *doc, const char *s, size_t len,
-                       const struct yamlblock_limits *lim, struct yamlnode_arena *arena)
+                       const struct yamlblock_limits *lim, struct own_texts *own)
 {
 	bool ascii;
 	if (len >= UINT32_MAX || !source_ok(s, len, &ascii))
 		return false;
-	struct yb y = {.doc = doc, .lim = lim, .s = s, .len = (uint32_t)len};
-	yamlnode_arena_init(doc, &y.arena);
+	struct yb y = {.doc = doc, .lim = lim, .own = own, .s = s, .len = (uint32_t)len};
+	doc->text = s; /* keys are compared as their mappings close */
 	next_content(&y, 0);
 	bool ok = true;
 	while (ok && (y.ind >= 0 || y.marker))
 		ok = parse_document(&y);
 	free(y.buf);
 	doc->ascii = ascii;
-	*arena = y.arena;
 	return ok;
 }
 
@@ -519,7 +571,7 @@ struct half {
 	const char *s;
 	size_t len;
 	const struct yamlblock_limits *lim;
-	struct yamlnode_arena arena;
+	struct own_texts own;
 	bool ok;
 };
 
@@ -527,18 +579,18 @@ static void *half_thread(void *arg)
 {
 	struct half *h = arg;
 	doc_reserve(&h->doc, h->len / 16 + 16);
-	h->ok = parse_text(&h->doc, h->s, h->len, h->lim, &h->arena);
+	h->ok = parse_text(&h->doc, h->s, h->len, h->lim, &h->own);
 	return NULL;
 }
 
 /* Appends the parse of the half that starts at byte split to doc (the first half, with its
- * arena a): nodes renumbered, positions and texts moved, roots, duplicate keys, ascii. */
-static void append_half(struct doc *doc, struct yamlnode_arena *a, struct half *h,
+ * own texts own): nodes renumbered, positions and texts moved, roots, duplicate keys, ascii. */
+static void append_half(struct doc *doc, struct own_texts *own, struct half *h,
                         uint32_t split)
 {
 	struct doc *d = &h->doc;
 	uint32_t n0 = doc->n;
-	uint32_t text0 = yamlnode_add(doc, a, d->arena, h->arena.len);
+	uint32_t text0 = own_add(own, h->own.data, h->own.len);
 	doc_reserve(doc, (size_t)doc->n + d->n);
 	for (uint32_t i = 0; i < d->n; i++) {
 		struct doc_node nd = d->nodes[i];
@@ -546,7 +598,7 @@ static void append_half(struct doc *doc, struct yamlnode_arena *a, struct half *
 		if (doc_is_container(&nd))
 			nd.after += n0;
 		else
-			nd.text += text0;
+			nd.text += nd.flags & OWN_TEXT_FLAG ? text0 : split;
 		doc->nodes[doc->n++] = nd;
 	}
 	for (uint32_t i = 0; i < d->nroots; i++)
@@ -566,23 +618,49 @@ static void append_half(struct doc *doc, struct yamlnode_arena *a, struct half *
 
 /* Parses doc->src in two halves, split at a marker, on two threads. False when a half leaves
  * the subset (the whole stream would) or the documents add up to more than the limit. */
-static bool parse_halves(struct doc *doc, size_t split, const struct yamlblock_limits *lim)
+static bool parse_halves(struct doc *doc, size_t split, const struct yamlblock_limits *lim,
+                         struct own_texts *own)
 {
 	struct half h = {.s = doc->src.data + split, .len = doc->src.len - split, .lim = lim};
 	doc_init(&h.doc, doc->src.path);
 	pthread_t tid;
 	bool threaded = pthread_create(&tid, NULL, half_thread, &h) == 0;
-	struct yamlnode_arena a;
-	bool ok = parse_text(doc, doc->src.data, split, lim, &a);
+	bool ok = parse_text(doc, doc->src.data, split, lim, own);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else
 		half_thread(&h);
 	ok = ok && h.ok && (uint64_t)doc->nroots + h.doc.nroots <= lim->max_documents;
 	if (ok)
-		append_half(doc, &a, &h, (uint32_t)split);
+		append_half(doc, own, &h, (uint32_t)split);
+	free(h.own.data);
 	doc_free(&h.doc);
 	return ok;
+}
+
+/* Moves the own texts after the source's NUL, so that every text is read from doc->src.data
+ * (doc->text); false, with nothing changed, when their offsets would not fit 32 bits. */
+static bool attach_texts(struct doc *doc, const struct own_texts *own)
+{
+	size_t base = doc->src.len + 1;
+	if (own->len && base + own->len >= UINT32_MAX)
+		return false;
+	if (own->len) {
+		doc->src.data = xrealloc(doc->src.data, base + own->len + 1);
+		memcpy(doc->src.data + base, own->data, own->len);
+		doc->src.data[base + own->len] = '\0';
+		for (uint32_t i = 0; i < doc->n; i++) {
+			struct doc_node *nd = &doc->nodes[i];
+			if (nd->flags & OWN_TEXT_FLAG) {
+				nd->text += (uint32_t)base;
+				nd->flags &= (uint8_t)~OWN_TEXT_FLAG;
+			}
+		}
+	}
+	free(doc->arena);
+	doc->arena = NULL;
+	doc->text = doc->src.data;
+	return true;
 }
 
 bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim)
@@ -593,9 +671,12 @@ bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim)
 	doc_reserve(doc, doc->src.len / 16 + 16);
 	size_t split = doc->src.len >= YAMLBLOCK_SPLIT_MIN && cpus_usable() > 1
 	             ? split_point(doc->src.data, doc->src.len) : 0;
-	struct yamlnode_arena a;
-	if (split ? parse_halves(doc, split, lim)
-	          : parse_text(doc, doc->src.data, doc->src.len, lim, &a))
+	struct own_texts own = {NULL, 0, 0};
+	bool ok = (split ? parse_halves(doc, split, lim, &own)
+	                 : parse_text(doc, doc->src.data, doc->src.len, lim, &own)) &&
+	          attach_texts(doc, &own);
+	free(own.data);
+	if (ok)
 		return true;
 	doc->n = n0;
 	doc->nroots = roots0;

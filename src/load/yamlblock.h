@@ -4,7 +4,7 @@
  * times faster than libyaml's event parser. It reads a stream only when every document
  * stays inside its subset:
  *   - block mappings and sequences (indentless sequences under a key included), keys that are
- *     single-line plain or quoted scalars;
+ *     single-line plain or quoted scalars without escapes;
  *   - values that are single-line plain, single-quoted or double-quoted scalars (escapes
  *     \\ \" \/ \n \t \r), or the empty flow collections [] and {};
  *   - comments, empty documents and `---` markers;

@@ -158,10 +158,9 @@ enum doc_type yamlnode_resolve_tagged(const char *tag, const char *s, size_t len
 	return DOC_STRING;
 }
 
-/* Pushes an integer as decimal text (so doc_int reads 0o17 and 017 alike); one that does not
- * fit 64 bits becomes a DOC_FLOAT. */
-static uint32_t push_int(struct doc *doc, struct yamlnode_arena *a, uint32_t pos, const char *s,
-                         size_t len)
+/* An integer as decimal text (so doc_int reads 0o17 and 017 alike); one that does not fit
+ * 64 bits becomes a DOC_FLOAT (see yamlnode_canonical). */
+static enum doc_type canonical_int(const char *s, size_t len, char *out, size_t *out_len)
 {
 	int base = int_base(s, len);
 	bool neg = s[0] == '-';
@@ -177,42 +176,42 @@ static uint32_t push_int(struct doc *doc, struct yamlnode_arena *a, uint32_t pos
 		v = v * (unsigned)base + digit;
 		d = d * base + digit;
 	}
-	char tmp[40];
+	*out_len = SIZE_MAX;
 	if ((overflow || v > (uint64_t)INT64_MAX + neg) && base != 8)
-		return yamlnode_push_text(doc, a, DOC_FLOAT, pos, s, len); /* strtod reads decimal and hex */
+		return DOC_FLOAT; /* as written: strtod reads decimal and hex */
 	if (overflow || v > (uint64_t)INT64_MAX + neg) {
-		snprintf(tmp, sizeof tmp, "%.17g", neg ? -d : d);
-		return yamlnode_push_text(doc, a, DOC_FLOAT, pos, tmp, strlen(tmp));
+		*out_len = (size_t)snprintf(out, YAMLNODE_CANONICAL_MAX, "%.17g", neg ? -d : d);
+		return DOC_FLOAT;
 	}
-	if (neg)
-		snprintf(tmp, sizeof tmp, "-%llu", (unsigned long long)v);
-	else
-		snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-	if (strcmp(tmp, "-0") == 0)
-		strcpy(tmp, "0");
-	return yamlnode_push_text(doc, a, DOC_INT, pos, tmp, strlen(tmp));
+	size_t n = (size_t)snprintf(out, YAMLNODE_CANONICAL_MAX, "%s%llu", neg && v ? "-" : "",
+	                            (unsigned long long)v);
+	if (n != len || memcmp(out, s, n) != 0)
+		*out_len = n;
+	return DOC_INT;
 }
 
-/* Pushes a float with text strtod reads: .inf -> inf, -.inf -> -inf, .nan -> nan; an integer
- * text under !!float stays as written. */
-static uint32_t push_float(struct doc *doc, struct yamlnode_arena *a, uint32_t pos, const char *s,
-                           size_t len)
+enum doc_type yamlnode_canonical(enum doc_type type, const char *s, size_t len, char *out,
+                                 size_t *out_len)
 {
+	*out_len = SIZE_MAX;
+	if (type == DOC_INT)
+		return canonical_int(s, len, out, out_len);
 	size_t sign = (len > 0 && (s[0] == '-' || s[0] == '+'));
-	if (len - sign == 4 && s[sign] == '.') {
+	if (type == DOC_FLOAT && len - sign == 4 && s[sign] == '.') { /* .inf, .nan */
 		const char *text = (s[sign + 1] | 0x20) == 'n' ? "nan" : s[0] == '-' ? "-inf" : "inf";
-		return yamlnode_push_text(doc, a, DOC_FLOAT, pos, text, strlen(text));
+		*out_len = strlen(text);
+		memcpy(out, text, *out_len);
 	}
-	return yamlnode_push_text(doc, a, DOC_FLOAT, pos, s, len);
+	return type;
 }
 
 uint32_t yamlnode_push_scalar(struct doc *doc, struct yamlnode_arena *a, enum doc_type type,
                               uint32_t pos, const char *s, size_t len)
 {
-	if (type == DOC_INT)
-		return push_int(doc, a, pos, s, len);
-	if (type == DOC_FLOAT)
-		return push_float(doc, a, pos, s, len);
-	return yamlnode_push_text(doc, a, type, pos, s, len);
+	char out[YAMLNODE_CANONICAL_MAX];
+	size_t n;
+	type = yamlnode_canonical(type, s, len, out, &n);
+	if (n == SIZE_MAX)
+		return yamlnode_push_text(doc, a, type, pos, s, len);
+	return yamlnode_push_text(doc, a, type, pos, out, n);
 }
-

@@ -23,10 +23,17 @@ uint32_t yamlnode_add(struct doc *doc, struct yamlnode_arena *a, const char *s, 
 /* Appends a scalar node of type with text s[0, len) as written; returns its index. */
 uint32_t yamlnode_push_text(struct doc *doc, struct yamlnode_arena *a, enum doc_type type,
                             uint32_t pos, const char *s, size_t len);
-/* Appends a scalar node of type: integers with decimal text (doc_int reads 0o17 and 0x1F
- * alike; one beyond 64 bits becomes a float), floats with text strtod reads (.inf -> inf). */
+/* Appends a scalar node of type with the text yamlnode_canonical gives. */
 uint32_t yamlnode_push_scalar(struct doc *doc, struct yamlnode_arena *a, enum doc_type type,
                               uint32_t pos, const char *s, size_t len);
+
+#define YAMLNODE_CANONICAL_MAX 40 /* bytes of a text yamlnode_canonical writes, at most */
+
+/* The type and text a scalar of type (as resolved) is stored with: integers in decimal (one
+ * beyond 64 bits becomes a float), .inf/.nan as strtod reads them. *out_len gets SIZE_MAX
+ * when the text is s itself, else the length of the text written to out. */
+enum doc_type yamlnode_canonical(enum doc_type type, const char *s, size_t len, char *out,
+                                 size_t *out_len);
 
 /* The core-schema type of a plain scalar. */
 enum doc_type yamlnode_resolve_plain(const char *s, size_t len);
