@@ -608,9 +608,15 @@ static int push_meta_table(lua_State *L, int idx, const void *key)
 	return lua_gettop(L);
 }
 
-/* The store of the view at idx (pushed), or 0 when the value is not a view. */
+/* The store of the view at idx (pushed), or 0 when the value is not a view. A young view
+ * holds its store itself, under a key no policy can name; others in their metatable. */
 static int push_store_of(lua_State *L, int idx)
 {
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return 0;
+	if (lua_rawgetp(L, idx, &store_key) == LUA_TTABLE)
+		return lua_gettop(L);
+	lua_pop(L, 1);
 	return push_meta_table(L, idx, &store_key);
 }
 
@@ -628,7 +634,7 @@ const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node)
 int luadoc_push_origin(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
-	int store = push_meta_table(L, idx, &store_key);
+	int store = push_store_of(L, idx);
 	return store ? store : push_meta_table(L, idx, &origin_key);
 }
 
@@ -642,6 +648,8 @@ void luadoc_touch(lua_State *L, int idx)
 	if (!store)
 		return;
 	luaL_checkstack(L, 6, "view");
+	lua_pushnil(L);
+	lua_rawsetp(L, idx, &store_key); /* a young view's store: the view is the policy's now */
 	const struct luadoc_kind *kind = kind_of(L, store);
 	lua_pushcfunction(L, kind->keys);
 	lua_pushvalue(L, store);
@@ -745,14 +753,12 @@ const luaL_Reg luadoc_raw_funcs[] = {
 	{NULL, NULL},
 };
 
-/* Pushes the metatable of the views of the store at idx (made on first use, kept in it). */
-static void push_view_metatable(lua_State *L, int store)
+/* Pushes a new view metatable whose __index is the value at the top (popped): writes copy,
+ * pairs and # go through the store, the metatable is locked. */
+static void push_metamethods(lua_State *L, int extra)
 {
-	if (lua_rawgetp(L, store, &viewmeta_key) == LUA_TTABLE)
-		return;
-	lua_pop(L, 1);
-	lua_createtable(L, 0, 6);
-	lua_pushvalue(L, store);
+	lua_createtable(L, 0, 5 + extra);
+	lua_insert(L, -2);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, view_newindex);
 	lua_setfield(L, -2, "__newindex");
@@ -762,6 +768,16 @@ static void push_view_metatable(lua_State *L, int store)
 	lua_setfield(L, -2, "__len");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
+}
+
+/* Pushes the metatable of the views of the store at idx (made on first use, kept in it). */
+static void push_view_metatable(lua_State *L, int store)
+{
+	if (lua_rawgetp(L, store, &viewmeta_key) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_pushvalue(L, store);
+	push_metamethods(L, 1);
 	lua_pushvalue(L, store);
 	lua_rawsetp(L, -2, &store_key);
 	lua_pushvalue(L, -1);
@@ -810,10 +826,50 @@ void luadoc_views_end(lua_State *L, lua_Integer saved)
 
 /* Pushes a new view of the store at idx (the running policy's views are kept by
  * luadoc_push_view). */
-static void push_new_view(lua_State *L, int store)
+static const char young_key = 'Y'; /* registry: the metatable every young view shares */
+
+/* __index of young views: the store the view holds. stack: view, key */
+static int young_index(lua_State *L)
 {
-	lua_createtable(L, 0, 0);
-	push_view_metatable(L, store);
+	lua_rawgetp(L, 1, &store_key);
+	lua_pushvalue(L, 2);
+	lua_gettable(L, -2);
+	return 1;
+}
+
+static void push_young_metatable(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &young_key) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_pushcfunction(L, young_index);
+	push_metamethods(L, 0);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &young_key);
+}
+
+/* True when the store at idx holds a document object or array (not a resource). */
+static bool is_doc_store(lua_State *L, int store)
+{
+	bool doc = lua_rawgetp(L, store, &nodes_key) == LUA_TNUMBER;
+	lua_pop(L, 1);
+	return doc;
+}
+
+/* Pushes a new view of the store at idx. A young view (of a store no other policy run has
+ * viewed) holds its store and shares one metatable, whose __index is a call: most stores are
+ * read by one policy, and making a store's own view metatable costs more than the calls.
+ * Other views get the store's metatable (made on first use), whose __index is the store. */
+static void push_new_view(lua_State *L, int store, bool young)
+{
+	lua_createtable(L, 0, young ? 1 : 0);
+	if (young) {
+		lua_pushvalue(L, store);
+		lua_rawsetp(L, -2, &store_key);
+		push_young_metatable(L);
+	} else {
+		push_view_metatable(L, store);
+	}
 	lua_setmetatable(L, -2);
 }
 
@@ -868,7 +924,7 @@ static void promote_leaf(lua_State *L, int store)
 
 void luadoc_push_new_view(lua_State *L, int store)
 {
-	push_new_view(L, lua_absindex(L, store));
+	push_new_view(L, lua_absindex(L, store), false);
 }
 
 bool luadoc_push_view(lua_State *L, int store)
@@ -896,7 +952,7 @@ bool luadoc_push_view(lua_State *L, int store)
 	if (leaf)
 		push_leaf_copy(L, store);
 	else
-		push_new_view(L, store);
+		push_new_view(L, store, last == 0 && is_doc_store(L, store));
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, store, &view_key);
 	lua_pushinteger(L, leaf ? -run : run);

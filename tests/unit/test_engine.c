@@ -258,6 +258,46 @@ static void test_leaf_copies(void **state)
 	fx_rmrf(root);
 }
 
+/* The first policy to read a document object gets a young view (it holds its store and
+ * shares one metatable); the next gets the store's own view metatable. y1 uses every way
+ * into a young view (reads, #, rawget, rawlen, next, pairs, writes, contains, identity, the
+ * locked metatable); y2 then reads the document unchanged. */
+static void test_young_views(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "y1.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v, t = r.values, {}\n"
+	         "    local function add(x) t[#t + 1] = tostring(x) end\n"
+	         "    add(v.o.a.k); add(#v.l); add(rawget(v.o2, 'b')); add(rawlen(v.l2))\n"
+	         "    add(next(v.o3)); local n = 0; for _ in pairs(v.o4) do n = n + 1 end; add(n)\n"
+	         "    add(v.o == r.values.o); add(getmetatable(v.o)); add(moongate.contains(v.o, 'deep'))\n"
+	         "    v.o.a.k = 'w'; v.o.new = 1; add(v.o.a.k); add(v.o.new); add(type(v.l[3].z))\n"
+	         "    return table.concat(t, ',') end }\n");
+	fx_write(root, "y2.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r) local v = r.values\n"
+	         "    return table.concat({ v.o.a.k, tostring(v.o.new), #v.l, v.o2.b, #v.l2,\n"
+	         "      next(v.o3), tostring(getmetatable(v.o)) }, ',') end }\n");
+	struct outcome o = {0};
+	o.e = fx_engine(root, NULL, &o.d);
+	model_init(&o.m);
+	static const char big[] = "\"p1\": 1, \"p2\": 2, \"p3\": 3, \"p4\": 4, \"p5\": 5";
+	char *json = xasprintf("{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	                       "\"o\": {\"a\": {\"k\": \"deep\", \"m\": [1]}, %s}, "
+	                       "\"l\": [1, null, {\"z\": [2]}], \"o2\": {\"b\": \"B\", \"c\": {}, %s}, "
+	                       "\"l2\": [[1], 2, 3], \"o3\": {\"only\": [0]}, "
+	                       "\"o4\": {\"a\": [1], %s}}}]}", big, big, big);
+	size_t in = fx_input(&o.m, "plan.json", json);
+	fx_resource(&o.m, in, "x.a", "x", "rc.0");
+	engine_run(o.e, &o.m, &o.f, &o.d);
+	fx_print_diags(&o.d);
+	expect_message(&o.f, "y1", "x.a", "deep,3,B,3,only,6,true,false,true,w,1,table");
+	expect_message(&o.f, "y2", "x.a", "deep,nil,3,B,3,only,false");
+	outcome_free(&o);
+	free(json);
+	fx_rmrf(root);
+}
+
 /* An element of a list read by index before anything else reads the list (no #, ipairs or
  * pairs first) is that policy's view like any other: writing into it, rawget and identity
  * work (it was once kept as a view of a view, and a write crashed). */
@@ -842,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_shared_views),
 		cmocka_unit_test(test_leaf_copies),
 		cmocka_unit_test(test_index_first),
+		cmocka_unit_test(test_young_views),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_kept_across_runs),
 		cmocka_unit_test(test_cannot_verify),
