@@ -34,6 +34,8 @@ struct own_texts {
 /* Appends s[0, len) to t; returns its offset. */
 static uint32_t own_add(struct own_texts *t, const char *s, size_t len)
 {
+	if (len == 0)
+		return (uint32_t)t->len; /* memcpy takes no null pointer, even for nothing */
 	if (t->len + len > t->cap)
 		xgrow((void **)&t->data, &t->cap, t->len + len, 1);
 	memcpy(t->data + t->len, s, len);
