@@ -30,7 +30,8 @@ struct yaml_options {
 #define YAML_DEFAULT_MAX_STRING (64u << 20) /* 64 MiB */
 
 /* Parses doc->src.data into doc (one root per document). On failure returns false and fills
- * err; documents before the error are kept. opts may be NULL. */
+ * err; documents before the error are kept. opts may be NULL. doc->src.data may be moved
+ * (see yamlblock_parse): hold no pointer into it across the call. */
 bool yaml_parse(struct doc *doc, const struct yaml_options *opts, struct yaml_error *err);
 
 #endif

@@ -35,7 +35,9 @@ struct yamlblock_limits {
 #define YAMLBLOCK_SPLIT_MIN ((size_t)1 << 20)
 
 /* Parses doc->src into doc (one root per document, duplicate keys recorded) and returns
- * true, or returns false with doc unchanged when the stream leaves the subset above. */
+ * true, or returns false with doc unchanged when the stream leaves the subset above. On
+ * success doc->text is doc->src.data: texts are read in the source, and the few that differ
+ * from it (unescaped, rewritten) follow its NUL, for which doc->src.data may have moved. */
 bool yamlblock_parse(struct doc *doc, const struct yamlblock_limits *lim);
 
 #endif
