@@ -9,7 +9,8 @@
  * is the number of pairs. An array's `len` is its number of elements.
  * Scalars keep their text in doc->text at [text, text+len): for JSON that is the source buffer
  * itself (strings between the quotes, still escaped when DOC_ESCAPED is set; numbers as
- * written), for YAML an arena of plain UTF-8. `pos` is always the byte offset of the node in
+ * written), for YAML plain UTF-8: the source too when the block-style parser read it (the
+ * texts that differ from the source follow its NUL), else an arena. `pos` is always the byte offset of the node in
  * the source (doc->src), which gives line:column on demand (doc_position, load/docpos.h).
  *
  * Documents: a JSON file has one root; a YAML stream has one root per document, listed in
@@ -102,7 +103,8 @@ struct doc_span {
 
 struct doc {
 	struct doc_source src;
-	const char *text;      /* scalar text: src.data for JSON, an arena for YAML */
+	const char *text;      /* scalar text: src.data for JSON and block-style YAML, else the
+	                          arena */
 	char *arena;           /* owned text arena (YAML), or NULL */
 	struct doc_node *nodes;
 	uint32_t n, cap;
