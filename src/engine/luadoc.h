@@ -32,6 +32,11 @@ void luadoc_push(lua_State *L, const struct doc *doc, uint32_t node, uint32_t un
  * one that reads nothing (still locked): from then on it is the policy's own table, and nothing it does reaches another policy.
  * A policy reading r.values.region does not pay for the whole attribute tree, and the next
  * policy reading it pays for no conversion at all.
+ * Two cheaper forms for what one policy alone reads: the first view of a document store is
+ * young (it holds its store and shares one metatable with a C __index; the store's own view
+ * metatable is made when a second policy views it), and a leaf (an object or list of at
+ * most 4 scalars) is copied whole into the first policy that reads it, becoming a store
+ * when a second one does.
  *
  * A store's kind says how it builds a member it lacks: build(store, key) returns nil, a
  * scalar (kept in the store) or a new store (kept as its child); keys(store) returns the
