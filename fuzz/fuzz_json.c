@@ -10,7 +10,6 @@
 #include "fuzz.h"
 #include "load/docpos.h"
 #include "load/json.h"
-#include "util/xalloc.h"
 
 static void walk_nodes(struct doc *doc)
 {
@@ -27,11 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT32_MAX / 2)
 		return 0;
 	struct doc doc;
-	doc_init(&doc, "fuzz.json");
-	doc.src.data = xmalloc(size + 1);
-	memcpy(doc.src.data, data, size);
-	doc.src.data[size] = '\0';
-	doc.src.len = size;
+	doc_init_text(&doc, "fuzz.json", (const char *)data, size);
 	struct json_options opts = {.max_depth = 64};
 	struct json_error err;
 	bool ok = json_parse(&doc, &opts, &err);

@@ -11,26 +11,16 @@
 #include "load/docpos.h"
 #include "load/yaml.h"
 #include "load/yamlblock.h"
-#include "util/xalloc.h"
-
-static void doc_load(struct doc *doc, const uint8_t *data, size_t size)
-{
-	doc_init(doc, "fuzz.yaml");
-	doc->src.data = xmalloc(size + 1);
-	memcpy(doc->src.data, data, size);
-	doc->src.data[size] = '\0';
-	doc->src.len = size;
-}
 
 /* Aborts when the fast path reads the input and libyaml's tape differs. */
 static void compare_parsers(const uint8_t *data, size_t size, struct yaml_options opts)
 {
 	struct doc fast, slow;
-	doc_load(&fast, data, size);
+	doc_init_text(&fast, "fuzz.yaml", (const char *)data, size);
 	struct yamlblock_limits lim = {opts.max_depth, opts.max_documents, YAML_DEFAULT_MAX_STRING};
 	if (yamlblock_parse(&fast, &lim)) {
 		struct yaml_error err;
-		doc_load(&slow, data, size);
+		doc_init_text(&slow, "fuzz.yaml", (const char *)data, size);
 		opts.libyaml_only = true;
 		if (!yaml_parse(&slow, &opts, &err) || !doc_same(&fast, &slow))
 			abort();
@@ -44,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > UINT32_MAX / 2)
 		return 0;
 	struct doc doc;
-	doc_load(&doc, data, size);
+	doc_init_text(&doc, "fuzz.yaml", (const char *)data, size);
 	struct yaml_options opts = {.max_depth = 64, .max_alias_nodes = 10000,
 	                            .max_documents = 1000};
 	struct yaml_error err;

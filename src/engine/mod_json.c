@@ -11,7 +11,6 @@
 #include "engine/luadoc.h"
 #include "load/docpos.h"
 #include "load/json.h"
-#include "util/xalloc.h"
 
 static int doc_gc(lua_State *L)
 {
@@ -30,11 +29,7 @@ int mod_json_decode(lua_State *L)
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_setmetatable(L, -2);
-	doc_init(d, "<json_decode>");
-	d->src.data = xmalloc(len + 1);
-	memcpy(d->src.data, s, len);
-	d->src.data[len] = '\0';
-	d->src.len = len;
+	doc_init_text(d, "<json_decode>", s, len);
 	struct json_error err;
 	if (!json_parse(d, NULL, &err) || d->nroots == 0) {
 		unsigned line = 0, col = 0;

@@ -21,6 +21,15 @@ void doc_init(struct doc *doc, const char *path)
 	doc->src.path = xstrdup(path);
 }
 
+void doc_init_text(struct doc *doc, const char *path, const char *data, size_t len)
+{
+	doc_init(doc, path);
+	doc->src.data = xmalloc(len + 1);
+	memcpy(doc->src.data, data, len);
+	doc->src.data[len] = '\0';
+	doc->src.len = len;
+}
+
 void doc_reserve(struct doc *doc, size_t n)
 {
 	if (n <= doc->cap)

@@ -128,6 +128,8 @@ static inline uint32_t doc_end(const struct doc *doc, uint32_t i)
 
 /* --- building (used by the loaders) --- */
 void doc_init(struct doc *doc, const char *path);
+/* doc_init, with a copy of data[0, len) (NUL-terminated) as the source. */
+void doc_init_text(struct doc *doc, const char *path, const char *data, size_t len);
 /* Makes room for n nodes in all (a big tape is offered huge pages: see util/pages.h). */
 void doc_reserve(struct doc *doc, size_t n);
 /* Appends a node and returns its index; the caller fills `next` (and `len`) when it closes. */

@@ -598,11 +598,7 @@ void load_buffer(struct model *m, const char *name, const char *data, size_t len
 	loader_init(&ld, m, opts);
 	struct load_item it;
 	memset(&it, 0, sizeof it);
-	doc_init(&it.doc, name);
-	it.doc.src.data = xmalloc(len + 1);
-	memcpy(it.doc.src.data, data, len);
-	it.doc.src.data[len] = '\0';
-	it.doc.src.len = len;
+	doc_init_text(&it.doc, name, data, len);
 	it.parsed = parse_item_doc(&it.doc, &ld.opts, &it.diags);
 	finish_item(m, &it);
 	make_addresses_unique(m);

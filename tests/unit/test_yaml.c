@@ -21,11 +21,7 @@
 
 static void doc_from(struct doc *d, const char *text, size_t len)
 {
-	doc_init(d, "t.yaml");
-	d->src.data = xmalloc(len + 1);
-	memcpy(d->src.data, text, len);
-	d->src.data[len] = '\0';
-	d->src.len = len;
+	doc_init_text(d, "t.yaml", text, len);
 }
 
 /* Parses text; asserts success when want_ok, failure otherwise. */
