@@ -76,7 +76,7 @@ end
 
 local function check_resource(out, r, model, ctx, memo)
   local from
-  for _, s in ipairs(settings.strings(r)) do
+  for _, s in ipairs(settings.strings(r, egress.host_literals)) do
     for _, h in ipairs(egress.find_hosts(s.value)) do
       from = from or sender_cloud(r, model, ctx, memo) or "?"
       if from == "?" then
@@ -113,9 +113,7 @@ carry the traffic over a private interconnect and waive the finding with that re
   evaluate = function(model, ctx)
     local out, memo = {}, {}
     for _, r in ipairs(util.by_types(model, settings.types)) do
-      if settings.may_contain(r, egress.host_literals) then
-        check_resource(out, r, model, ctx, memo)
-      end
+      check_resource(out, r, model, ctx, memo)
     end
     return out
   end,

@@ -11,87 +11,91 @@ local function add(out, path, name, value)
   end
 end
 
-local function map_entries(out, prefix, map)
-  if type(map) ~= "table" or util.unknown(map) then return end
-  for _, k in ipairs(util.sorted_keys(map)) do
-    add(out, prefix .. "." .. k, k, map[k])
+-- Every string member of the object at pattern (a moongate.query pattern) inside root that
+-- holds one of texts (all when texts is nil), in the order of their names.
+local function map_entries(out, root, pattern, texts)
+  local values, paths = moongate.query(root, pattern .. ".*", texts)
+  local prefix = #pattern:gsub("%[(%d+)%]", ".%1") + 2 -- where the name starts in a path
+  local found = {}
+  for i, v in ipairs(values) do
+    if type(v) == "string" then
+      found[#found + 1] = { path = paths[i], name = paths[i]:sub(prefix), value = v }
+    end
   end
+  table.sort(found, function(a, b) return a.name < b.name end)
+  for _, e in ipairs(found) do out[#out + 1] = e end
 end
 
-local function env_list(out, prefix, env)
-  for i, e in ipairs(util.blocks(env)) do
-    if type(e) == "table" then add(out, prefix .. "." .. (i - 1) .. ".value", e.name, e.value) end
-  end
-end
-
--- Containers of a Kubernetes object: the pod spec of Pods, workload templates and CronJobs.
+-- Where the pod spec of each Kubernetes kind is: Pods, workload templates and CronJobs.
 local pod_spec_paths = {
-  Pod = { "spec" },
-  Deployment = { "spec", "template", "spec" },
-  StatefulSet = { "spec", "template", "spec" },
-  DaemonSet = { "spec", "template", "spec" },
-  ReplicaSet = { "spec", "template", "spec" },
-  Job = { "spec", "template", "spec" },
-  CronJob = { "spec", "jobTemplate", "spec", "template", "spec" },
+  Pod = "spec",
+  Deployment = "spec.template.spec",
+  StatefulSet = "spec.template.spec",
+  DaemonSet = "spec.template.spec",
+  ReplicaSet = "spec.template.spec",
+  Job = "spec.template.spec",
+  CronJob = "spec.jobTemplate.spec.template.spec",
 }
 M.workload_kinds = pod_spec_paths
 
+-- The containers of the other compute types: moongate.query patterns of their lists in
+-- r.values (Terraform blocks: `[0]` is the first block, an object written alone included).
+local container_lists = {
+  azurerm_container_app = { "template[0].container[*]" },
+  google_cloud_run_v2_service = { "template[0].containers[*]" },
+  google_cloud_run_v2_job = { "template[0].template[0].containers[*]" },
+  google_cloud_run_service = { "template[0].spec[0].containers[*]" },
+}
+for kind, spec in pairs(pod_spec_paths) do
+  container_lists[kind] = { spec .. ".initContainers[*]", spec .. ".containers[*]" }
+end
+
 local function k8s_doc(r)
   local v = r.values
-  if type(v) == "table" and (v.spec ~= nil or v.data ~= nil or v.kind ~= nil) then return v end
+  if type(v) == "table" and (v.kind ~= nil or v.spec ~= nil or v.data ~= nil) then return v end
   if type(r.raw) == "table" then return r.raw end
   return v or {}
 end
 M.k8s_doc = k8s_doc
 
+-- The table container patterns start from: the Kubernetes document, or r.values.
+local function root(r)
+  if pod_spec_paths[r.type] then return k8s_doc(r) end
+  return r.values or {}
+end
+
 -- The pod spec of a Kubernetes workload and its path, or nil.
 function M.pod_spec(r)
-  local keys = pod_spec_paths[r.type]
-  if not keys then return nil end
-  local node = k8s_doc(r)
-  for _, k in ipairs(keys) do
-    if type(node) ~= "table" then return nil end
-    node = node[k]
+  local path = pod_spec_paths[r.type]
+  if not path then return nil end
+  local spec = moongate.query(k8s_doc(r), path)[1]
+  if type(spec) ~= "table" then return nil end
+  return spec, path
+end
+
+-- The values at suffix (a moongate.query pattern) inside every container of r that hold one
+-- of texts (all when texts is nil), with their paths: two lists. Lists of containers are
+-- read as Terraform blocks are (util.blocks), but a null element does not hide those after it.
+local function in_containers(r, suffix, texts)
+  local values, paths, from = {}, {}, root(r)
+  for _, list in ipairs(container_lists[r.type] or {}) do
+    local v, p = moongate.query(from, list .. suffix, texts)
+    for i = 1, #v do
+      values[#values + 1], paths[#paths + 1] = v[i], p[i]
+    end
   end
-  if type(node) ~= "table" then return nil end
-  return node, table.concat(keys, ".")
+  return values, paths
 end
 
 -- Every container of a resource: list of { path = <container path>, c = <table>, env = key }.
-local function containers(r)
+function M.containers(r)
   local out = {}
-  local spec, path = M.pod_spec(r)
-  if spec then
-    for _, key in ipairs({ "initContainers", "containers" }) do
-      for i, c in ipairs(util.blocks(spec[key])) do
-        out[#out + 1] = { path = path .. "." .. key .. "." .. (i - 1), c = c, env = "env" }
-      end
-    end
-    return out
-  end
-  local v = r.values or {}
-  if r.type == "azurerm_container_app" then
-    local t = util.first(v.template)
-    for i, c in ipairs(util.blocks(t and t.container)) do
-      out[#out + 1] = { path = "template.0.container." .. (i - 1), c = c, env = "env" }
-    end
-  elseif r.type == "google_cloud_run_v2_service" or r.type == "google_cloud_run_v2_job" then
-    local t = util.first(v.template)
-    if r.type == "google_cloud_run_v2_job" then t = util.first(t and t.template) end
-    for i, c in ipairs(util.blocks(t and t.containers)) do
-      local prefix = r.type == "google_cloud_run_v2_job" and "template.0.template.0" or "template.0"
-      out[#out + 1] = { path = prefix .. ".containers." .. (i - 1), c = c, env = "env" }
-    end
-  elseif r.type == "google_cloud_run_service" then
-    local t = util.first(v.template)
-    local s = util.first(t and t.spec)
-    for i, c in ipairs(util.blocks(s and s.containers)) do
-      out[#out + 1] = { path = "template.0.spec.0.containers." .. (i - 1), c = c, env = "env" }
-    end
+  local values, paths = in_containers(r, "")
+  for i, c in ipairs(values) do
+    out[i] = { path = paths[i], c = util.tbl(c), env = "env" }
   end
   return out
 end
-M.containers = containers
 
 -- ECS container definitions (a JSON string), decoded; nil and a message when invalid.
 function M.ecs_containers(r)
@@ -121,35 +125,32 @@ local function is_app_service(t)
       or t:match("^azurerm_.*function_app_slot$")
 end
 
--- Every configuration string of a compute resource: list of { path, name, value }.
-function M.strings(r)
+-- Every configuration string of a compute resource: list of { path, name, value }. With
+-- texts (a string or a list of strings), only the strings that hold one of them: the others
+-- are passed over in the document, without building tables for them.
+function M.strings(r, texts)
   local out = {}
   local t, v = r.type or "", r.values or {}
   if t == "aws_lambda_function" then
-    local env = util.first(v.environment)
-    map_entries(out, "environment.0.variables", env and env.variables)
+    map_entries(out, v, "environment[0].variables", texts)
   elseif t == "aws_ecs_task_definition" then
     ecs_settings(out, r)
   elseif t == "ConfigMap" then
-    local doc = k8s_doc(r)
-    map_entries(out, "data", doc.data)
+    map_entries(out, k8s_doc(r), "data", texts)
   elseif not pod_spec_paths[t] and is_app_service(t) then -- no pattern match for workloads
-    map_entries(out, "app_settings", v.app_settings)
+    map_entries(out, v, "app_settings", texts)
   else
-    for _, c in ipairs(containers(r)) do
-      if type(c.c) == "table" then env_list(out, c.path .. "." .. c.env, c.c[c.env]) end
+    local entries, paths = in_containers(r, ".env[*]", texts)
+    for i, e in ipairs(entries) do
+      if type(e) == "table" then add(out, paths[i] .. ".value", e.name, e.value) end
     end
   end
-  return out
-end
-
--- Whether a configuration string of r (M.strings) can contain one of texts: false when no
--- string of r's document does (moongate.contains searches it without building tables). ECS
--- container definitions are JSON inside a string, where escapes can hide a text: they are
--- always read.
-function M.may_contain(r, texts)
-  if r.type == "aws_ecs_task_definition" then return true end
-  return moongate.contains(r.raw or r.values, texts)
+  if not texts then return out end
+  local held = {}
+  for _, s in ipairs(out) do
+    if moongate.contains(s.value, texts) then held[#held + 1] = s end
+  end
+  return held
 end
 
 -- Resource types whose configuration strings M.strings reads.
@@ -170,10 +171,9 @@ function M.images(r)
     end
     return out
   end
-  for _, c in ipairs(containers(r)) do
-    if type(c.c) == "table" and type(c.c.image) == "string" then
-      out[#out + 1] = { path = c.path .. ".image", image = c.c.image }
-    end
+  local images, paths = in_containers(r, ".image")
+  for i, image in ipairs(images) do
+    if type(image) == "string" then out[#out + 1] = { path = paths[i], image = image } end
   end
   return out
 end

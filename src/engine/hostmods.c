@@ -7,6 +7,7 @@
 #include "engine/mod_cidr.h"
 #include "engine/mod_glob.h"
 #include "engine/mod_json.h"
+#include "engine/mod_query.h"
 #include "engine/mod_regex.h"
 #include "engine/mod_text.h"
 
@@ -38,6 +39,7 @@ static const luaL_Reg host_funcs[] = {
 	{"is_unknown", host_is_unknown},
 	{"cannot_verify", host_cannot_verify},
 	{"contains", mod_text_contains},
+	{"query", mod_query_lua},
 	{NULL, NULL},
 };
 

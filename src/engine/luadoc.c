@@ -620,15 +620,36 @@ static int push_store_of(lua_State *L, int idx)
 	return push_meta_table(L, idx, &store_key);
 }
 
-const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node)
+const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node, uint32_t *unknown)
 {
 	int store = push_store_of(L, idx);
 	if (!store)
 		return NULL;
 	uint32_t unk;
 	const struct doc *doc = store_info(L, store, node, &unk);
+	if (unknown)
+		*unknown = unk;
 	lua_pop(L, 1);
 	return doc;
+}
+
+void luadoc_push_node(lua_State *L, int view, uint32_t node, uint32_t unknown)
+{
+	view = lua_absindex(L, view);
+	int store = push_store_of(L, view);
+	if (!store) {
+		lua_pushnil(L);
+		return;
+	}
+	luaL_checkstack(L, 6, "view");
+	lua_rawgetp(L, store, &docref_key);
+	luadoc_push_shared(L, -1, node, unknown); /* stack: store, ref, value */
+	if (lua_type(L, -1) == LUA_TTABLE) {
+		luadoc_push_view(L, -1);
+		lua_replace(L, -2);
+	}
+	lua_replace(L, store);
+	lua_settop(L, store);
 }
 
 int luadoc_push_origin(lua_State *L, int idx)

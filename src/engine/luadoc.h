@@ -72,9 +72,14 @@ void luadoc_views_end(lua_State *L, lua_Integer saved);
 /* Pushes the store the view at idx reads, or read before it was copied, and returns its
  * index; returns 0 (nothing pushed) for any other value. */
 int luadoc_push_origin(lua_State *L, int idx);
-/* The document and node that the view at idx reads while it is still a view (not written
- * into, not iterated); NULL for any other value. */
-const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node);
+/* The document and node (and, when unknown is not NULL, the after_unknown node) that the
+ * view at idx reads while it is still a view (not written into, not iterated); NULL for any
+ * other value. */
+const struct doc *luadoc_view_node(lua_State *L, int idx, uint32_t *node, uint32_t *unknown);
+/* Pushes node (with after_unknown node unknown) of the document the view at idx reads, as a
+ * read of it gives: a scalar, nil, the unknown sentinel, or a new view of its own (a copy for
+ * a leaf), apart from the members of the view at idx. nil when idx holds no view. */
+void luadoc_push_node(lua_State *L, int view, uint32_t node, uint32_t unknown);
 /* Copies the view at idx into the table itself, as pairs() does first; no-op for any other
  * value. */
 void luadoc_touch(lua_State *L, int idx);

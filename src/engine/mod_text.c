@@ -14,14 +14,6 @@
 
 #define TEXT_MAX_DEPTH 1000 /* nesting of plain tables searched */
 
-struct texts {
-	const char **s;
-	size_t *len;
-	size_t n;
-	size_t shortest;
-	uint64_t pairs[8]; /* pair_bit of the first two bytes of every text */
-};
-
 /* A hash of two bytes into 512 bits: a string position whose bit is clear starts no text. */
 static unsigned pair_bit(const char *p)
 {
@@ -63,31 +55,20 @@ static bool doc_string_has(const struct doc *doc, uint32_t node, const struct te
 	return found;
 }
 
-/* True when key k of object obj repeats later in it (readers see the last value only). */
-static bool hidden_by_repeat(const struct doc *doc, uint32_t obj, uint32_t k)
-{
-	if (!doc->ndups_total)
-		return false;
-	char *key = doc_strdup(doc, k, NULL);
-	bool hidden = key && doc_get(doc, obj, key) != k + 1;
-	free(key);
-	return hidden;
-}
-
 /* The strings of the subtree of node, object keys left out (and values a repeated key
  * hides, as readers never see them). */
-static bool doc_has(const struct doc *doc, uint32_t node, const struct texts *t)
+bool texts_in_doc(const struct doc *doc, uint32_t node, const struct texts *t)
 {
 	const struct doc_node *nd = doc_node(doc, node);
 	if (nd->type == DOC_STRING)
 		return doc_string_has(doc, node, t);
 	if (nd->type == DOC_ARRAY) {
 		for (uint32_t c = node + 1; c < nd->after; c = doc_end(doc, c))
-			if (doc_has(doc, c, t))
+			if (texts_in_doc(doc, c, t))
 				return true;
 	} else if (nd->type == DOC_OBJECT) {
 		for (uint32_t k = node + 1; k < nd->after; k = doc_end(doc, k + 1)) {
-			if (!hidden_by_repeat(doc, node, k) && doc_has(doc, k + 1, t))
+			if (!doc_key_hidden(doc, node, k) && texts_in_doc(doc, k + 1, t))
 				return true;
 		}
 	}
@@ -100,9 +81,9 @@ static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, in
 static bool table_has(lua_State *L, int idx, const struct texts *t, int seen, int depth)
 {
 	uint32_t node;
-	const struct doc *doc = luadoc_view_node(L, idx, &node);
+	const struct doc *doc = luadoc_view_node(L, idx, &node, NULL);
 	if (doc)
-		return doc_has(doc, node, t);
+		return texts_in_doc(doc, node, t);
 	if (depth > TEXT_MAX_DEPTH)
 		luaL_error(L, "moongate.contains: tables nested deeper than %d levels", TEXT_MAX_DEPTH);
 	lua_pushvalue(L, idx);
@@ -137,23 +118,40 @@ static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, in
 	return lua_type(L, idx) == LUA_TTABLE && table_has(L, lua_absindex(L, idx), t, seen, depth);
 }
 
-/* The texts of argument 2 (a string or a list of strings), kept alive by the stack. */
-static void get_texts(lua_State *L, struct texts *t)
+bool texts_in_value(lua_State *L, int idx, const struct texts *t)
 {
-	bool one = lua_type(L, 2) == LUA_TSTRING;
+	idx = lua_absindex(L, idx);
+	if (t->n == 0 || lua_type(L, idx) == LUA_TSTRING)
+		return t->n > 0 && value_has(L, idx, t, 0, 0);
+	uint32_t node;
+	const struct doc *doc = luadoc_view_node(L, idx, &node, NULL);
+	if (doc)
+		return texts_in_doc(doc, node, t);
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return false;
+	lua_newtable(L); /* the plain tables seen */
+	bool found = table_has(L, idx, t, lua_gettop(L), 0);
+	lua_pop(L, 1);
+	return found;
+}
+
+void texts_get(lua_State *L, int idx, struct texts *t, const char *fname)
+{
+	idx = lua_absindex(L, idx);
+	bool one = lua_type(L, idx) == LUA_TSTRING;
 	if (!one)
-		luaL_checktype(L, 2, LUA_TTABLE);
-	t->n = one ? 1 : (size_t)lua_rawlen(L, 2);
+		luaL_checktype(L, idx, LUA_TTABLE);
+	t->n = one ? 1 : (size_t)lua_rawlen(L, idx);
 	t->s = lua_newuserdatauv(L, (t->n + 1) * (sizeof *t->s + sizeof *t->len), 0);
 	t->len = (size_t *)(void *)(t->s + t->n + 1);
 	t->shortest = SIZE_MAX;
 	memset(t->pairs, 0, sizeof t->pairs);
 	for (size_t i = 0; i < t->n; i++) {
-		if (!one && lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TSTRING)
-			luaL_error(L, "moongate.contains: text %d is not a string", (int)i + 1);
-		t->s[i] = lua_tolstring(L, one ? 2 : -1, &t->len[i]);
+		if (!one && lua_rawgeti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING)
+			luaL_error(L, "%s: text %d is not a string", fname, (int)i + 1);
+		t->s[i] = lua_tolstring(L, one ? idx : -1, &t->len[i]);
 		if (!one)
-			lua_pop(L, 1); /* still referenced by argument 2 */
+			lua_pop(L, 1); /* still referenced by the argument */
 		if (t->len[i] < t->shortest)
 			t->shortest = t->len[i];
 		if (t->len[i] >= 2) {
@@ -168,8 +166,7 @@ int mod_text_contains(lua_State *L)
 	luaL_checkany(L, 1);
 	lua_settop(L, 2);
 	struct texts t;
-	get_texts(L, &t);
-	lua_newtable(L);
-	lua_pushboolean(L, t.n > 0 && value_has(L, 1, &t, lua_gettop(L), 0));
+	texts_get(L, 2, &t, "moongate.contains");
+	lua_pushboolean(L, texts_in_value(L, 1, &t));
 	return 1;
 }

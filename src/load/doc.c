@@ -348,6 +348,16 @@ uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key)
 	return found;
 }
 
+bool doc_key_hidden(const struct doc *doc, uint32_t obj, uint32_t k)
+{
+	if (!doc->ndups_total)
+		return false;
+	char *key = doc_strdup(doc, k, NULL);
+	bool hidden = key && doc_get(doc, obj, key) != k + 1;
+	free(key);
+	return hidden;
+}
+
 uint32_t doc_index(const struct doc *doc, uint32_t arr, uint32_t idx)
 {
 	if (arr == DOC_NONE || doc->nodes[arr].type != DOC_ARRAY || idx >= doc->nodes[arr].len)

@@ -160,6 +160,8 @@ static inline enum doc_type doc_type(const struct doc *doc, uint32_t i)
 /* The value for key in object obj (the last one when a key repeats), or DOC_NONE. Also
  * DOC_NONE when obj is DOC_NONE or not an object, so lookups chain safely. */
 uint32_t doc_get(const struct doc *doc, uint32_t obj, const char *key);
+/* True when key node k of object obj repeats later in it: readers see the last value only. */
+bool doc_key_hidden(const struct doc *doc, uint32_t obj, uint32_t k);
 /* Follows a dotted path of keys and array indexes: "change.after.tags.Name", "rule.0.id". */
 uint32_t doc_path(const struct doc *doc, uint32_t node, const char *path);
 /* The 1-based number of the document whose root is node root (roots are in tape order, so

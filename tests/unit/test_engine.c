@@ -372,6 +372,94 @@ static void test_contains(void **state)
 	fx_rmrf(root);
 }
 
+/* moongate.query: every kind of step on a document (doc order, 0-based paths, holes and
+ * nulls skipped, hidden repeats left out, escaped keys decoded, an object as a list of
+ * itself, unknown values left out), the texts filter, the same answers for a plain table, and
+ * invalid patterns. */
+static void test_query(void **state)
+{
+	(void)state;
+	char *root = fx_root();
+	fx_write(root, "q.lua", POLICY_HEAD("{'x'}")
+	         "  check = function(r)\n"
+	         "    local v, t = r.values, {}\n"
+	         "    local function q(x, p, texts)\n"
+	         "      local vals, paths = moongate.query(x, p, texts)\n"
+	         "      local s = {}\n"
+	         "      for i, val in ipairs(vals) do\n"
+	         "        if type(val) == 'table' then val = 'T' .. tostring(val.name) end\n"
+	         "        s[#s + 1] = paths[i] .. '=' .. tostring(val)\n"
+	         "      end\n"
+	         "      t[#t + 1] = table.concat(s, ' ')\n"
+	         "    end\n"
+	         "    q(v, 'c[*].env[*].value')\n"
+	         "    q(v, 'c.1.name')\n"
+	         "    q(v, 'm.*')\n"
+	         "    q(v, 'one[*].name')\n"
+	         "    q(v, 'one[0].name')\n"
+	         "    q(v, 'one[1].name')\n"
+	         "    q(v, 'empty[*]')\n"
+	         "    q(v, 'holes.*')\n"
+	         "    q(v, 'c[*]')\n"
+	         "    q(v, 'c[*].env[*].value', { 'hay', 'zzz' })\n"
+	         "    q(v, 'c[*]', 'needle')\n"
+	         "    q(v, 'rules.*')\n"
+	         "    q(v, 'arn')\n"
+	         "    q(v, '')\n"
+	         "    t[#t + 1] = tostring(moongate.is_unknown(moongate.query(v, 'rules[0]')[1].x))\n"
+	         "    local plain = { c = { { name = 'p', env = { { value = 'v1' }, { value = 'hay' } } } },\n"
+	         "                    one = { name = 'solo' } }\n"
+	         "    q(plain, 'c[*].env[*].value')\n"
+	         "    q(plain, 'one[*].name')\n"
+	         "    q(plain, 'c.0.env.1.value', 'hay')\n"
+	         "    for _, p in ipairs({ 'a..b', 'a.', 'a[x]', 'a[1', '.a' }) do\n"
+	         "      local ok, err = pcall(moongate.query, v, p)\n"
+	         "      t[#t + 1] = tostring(ok) .. ':' .. tostring(err):match('invalid pattern.*$')\n"
+	         "    end\n"
+	         "    return table.concat(t, '|') end }\n");
+	struct outcome o = {0};
+	o.e = fx_engine(root, NULL, &o.d);
+	model_init(&o.m);
+	size_t in = fx_input(&o.m, "plan.json",
+	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	                     "\"c\": [{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
+	                     "{\"name\": \"b\", \"env\": [null, {\"value\": \"hay needle\"}, "
+	                     "{\"value\": 2}]}], "
+	                     "\"m\": {\"z\": \"first\", \"a\\u002eb\": \"x\", \"z\": \"last\", \"n\": null}, "
+	                     "\"one\": {\"name\": \"solo\"}, \"empty\": {}, "
+	                     "\"holes\": [null, \"h\"], \"rules\": [{\"id\": 1}], \"arn\": null}, "
+	                     "\"unknown\": {\"arn\": true, \"rules\": [{\"x\": true}]}}]}");
+	fx_resource(&o.m, in, "x.a", "x", "rc.0");
+	engine_run(o.e, &o.m, &o.f, &o.d);
+	fx_print_diags(&o.d);
+	expect_message(&o.f, "q", "x.a",
+	               "c.0.env.0.value=1 c.1.env.1.value=hay needle c.1.env.2.value=2"
+	               "|c.1.name=b"
+	               "|m.a.b=x m.z=last"
+	               "|one.0.name=solo"
+	               "|one.0.name=solo"
+	               "|"
+	               "|"
+	               "|holes.1=h"
+	               "|c.0=Ta c.1=Tb"
+	               "|c.1.env.1.value=hay needle"
+	               "|c.1=Tb"
+	               "|rules.0=Tnil"
+	               "|"
+	               "|=Tnil"
+	               "|true"
+	               "|c.0.env.0.value=v1 c.0.env.1.value=hay"
+	               "|one.0.name=solo"
+	               "|c.0.env.1.value=hay"
+	               "|false:invalid pattern 'a..b': empty step at offset 2"
+	               "|false:invalid pattern 'a.': empty step at offset 2"
+	               "|false:invalid pattern 'a[x]': '[*]' or '[n]' expected at offset 1"
+	               "|false:invalid pattern 'a[1': '[*]' or '[n]' expected at offset 1"
+	               "|false:invalid pattern '.a': empty step at offset 0");
+	outcome_free(&o);
+	fx_rmrf(root);
+}
+
 /* A resource table kept by a policy from an earlier run of the same engine (as `moongate
  * test` runs one engine per fixture) reads nothing of the next run's model. */
 static void test_kept_across_runs(void **state)
@@ -884,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_index_first),
 		cmocka_unit_test(test_young_views),
 		cmocka_unit_test(test_contains),
+		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_kept_across_runs),
 		cmocka_unit_test(test_cannot_verify),
 		cmocka_unit_test(test_types_dispatch),
