@@ -77,12 +77,11 @@ M.registries = {
 M.host_literals = {}
 for i, h in ipairs(M.hosts) do M.host_literals[i] = h.literal end
 
--- Every AI or storage endpoint named inside text s: list of { host, region, cloud, kind,
--- service } (region nil when the host name has none).
-function M.find_hosts(s)
+local found, nfound = {}, 0 -- find_hosts answers by text: the same endpoints recur in an estate
+local FOUND_MAX = 4096     -- texts kept, at most, before the memory starts over
+
+local function search_hosts(s)
   local out = {}
-  -- one search for all the literals first: most strings name no endpoint
-  if type(s) ~= "string" or not moongate.contains(s, M.host_literals) then return out end
   for _, h in ipairs(M.hosts) do
     local rest = s:find(h.literal, 1, true) and s or ""
     while rest ~= "" do
@@ -96,6 +95,21 @@ function M.find_hosts(s)
       rest = rest:sub(e + 1)
     end
   end
+  return out
+end
+
+-- Every AI or storage endpoint named inside text s: list of { host, region, cloud, kind,
+-- service } (region nil when the host name has none). The same list for the same text:
+-- read only.
+function M.find_hosts(s)
+  if type(s) ~= "string" then return {} end
+  local out = found[s]
+  if out then return out end
+  -- one search for all the literals first: most strings name no endpoint
+  if not moongate.contains(s, M.host_literals) then return {} end
+  if nfound == FOUND_MAX then found, nfound = {}, 0 end
+  out = search_hosts(s)
+  found[s], nfound = out, nfound + 1
   return out
 end
 
