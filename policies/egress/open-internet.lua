@@ -183,8 +183,8 @@ local function restricts_egress(np)
 end
 
 local function namespace_of(r)
-  local md = settings.k8s_doc(r).metadata
-  return type(md) == "table" and type(md.namespace) == "string" and md.namespace or "default"
+  local ns = moongate.query(settings.k8s_doc(r), "metadata.namespace")[1]
+  return type(ns) == "string" and ns or "default"
 end
 
 local function open_namespaces(model)
