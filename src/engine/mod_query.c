@@ -296,6 +296,7 @@ static void lua_visit_table(struct query *q, int idx, size_t k)
 {
 	lua_State *L = q->L;
 	const struct step *st = &q->steps[k];
+	luadoc_touch(L, idx); /* a resource's table: its members become its own, as for pairs */
 	int top = lua_gettop(L);
 	bool list = lua_rawgeti(L, idx, 1) != LUA_TNIL;
 	lua_pushnil(L);
