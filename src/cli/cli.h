@@ -87,6 +87,28 @@ struct setup_options {
 	struct option_list limits;      /* --limit NAME=VALUE, repeatable (limits.c) */
 };
 
+/* The option rows of struct setup_options in the options struct T of a command (member
+ * `setup`): where the config and the policies come from. */
+#define SETUP_POLICY_OPTIONS(T)                                                                 \
+	{"config", 'c', OPTION_STRING, offsetof(T, setup.config), "FILE", NULL,                   \
+	 "use FILE instead of the .moongate.yaml found from here"},                                \
+	{"no-config", 0, OPTION_FLAG, offsetof(T, setup.no_config), NULL, NULL,                   \
+	 "read no config file"},                                                                   \
+	{"policy", 'p', OPTION_LIST, offsetof(T, setup.policy_dirs), "DIR", NULL,                 \
+	 "load policies from DIR too (repeatable; ids are paths under DIR)"},                      \
+	{"no-builtin", 0, OPTION_FLAG, offsetof(T, setup.no_builtin), NULL, NULL,                 \
+	 "do not load the built-in policy pack"}
+/* The option rows of a command that loads inputs and runs the policies (T as above, with a
+ * max_file_size member). */
+#define SETUP_RUN_OPTIONS(T)                                                                    \
+	{"policy-timeout", 0, OPTION_STRING, offsetof(T, setup.policy_timeout), "SECONDS", NULL,  \
+	 "wall-clock limit per policy (default 10)"},                                              \
+	{"max-file-size", 0, OPTION_STRING, offsetof(T, max_file_size), "SIZE", NULL,             \
+	 "refuse input files larger than SIZE (default 1G; K, M, G suffixes)"},                    \
+	{"limit", 0, OPTION_LIST, offsetof(T, setup.limits), "NAME=VALUE", NULL,                  \
+	 "set a limit (repeatable): file-size, depth, alias-nodes, documents, string-length, "    \
+	 "lua-memory, instructions, findings, regex-match, regex-depth, regex-heap"}
+
 /* Reads the config named by --config, or the one found from the current directory (none
  * with --no-config). False only when a config file exists but cannot be used. */
 bool setup_config(const struct setup_options *o, struct config *cfg, struct diags *d);

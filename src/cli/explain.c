@@ -9,17 +9,8 @@ struct explain_opts {
 	struct setup_options setup;
 };
 
-#define EXPLAIN_OPT(field) offsetof(struct explain_opts, field)
-
 const struct option cli_explain_options[] = {
-	{"config", 'c', OPTION_STRING, EXPLAIN_OPT(setup.config), "FILE", NULL,
-	 "use FILE instead of the .moongate.yaml found from here"},
-	{"no-config", 0, OPTION_FLAG, EXPLAIN_OPT(setup.no_config), NULL, NULL,
-	 "read no config file"},
-	{"policy", 'p', OPTION_LIST, EXPLAIN_OPT(setup.policy_dirs), "DIR", NULL,
-	 "load policies from DIR too (repeatable)"},
-	{"no-builtin", 0, OPTION_FLAG, EXPLAIN_OPT(setup.no_builtin), NULL, NULL,
-	 "do not load the built-in policy pack"},
+	SETUP_POLICY_OPTIONS(struct explain_opts),
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 

@@ -18,13 +18,7 @@ static const char *const format_names[] = {"text", "json", NULL};
 const struct option cli_list_options[] = {
 	{"format", 'f', OPTION_STRING, LIST_OPT(format), "FORMAT", format_names,
 	 "output format: text (default) or json"},
-	{"config", 'c', OPTION_STRING, LIST_OPT(setup.config), "FILE", NULL,
-	 "use FILE instead of the .moongate.yaml found from here"},
-	{"no-config", 0, OPTION_FLAG, LIST_OPT(setup.no_config), NULL, NULL, "read no config file"},
-	{"policy", 'p', OPTION_LIST, LIST_OPT(setup.policy_dirs), "DIR", NULL,
-	 "load policies from DIR too (repeatable)"},
-	{"no-builtin", 0, OPTION_FLAG, LIST_OPT(setup.no_builtin), NULL, NULL,
-	 "do not load the built-in policy pack"},
+	SETUP_POLICY_OPTIONS(struct list_opts),
 	{NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
