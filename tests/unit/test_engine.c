@@ -43,6 +43,21 @@ static void run_root(struct outcome *o, const char *root, const struct config *c
 	fx_print_diags(&o->d);
 }
 
+/* Loads root, runs it over one resource, x.a of type x, whose plan entry holds members (JSON
+ * text: "\"values\": {...}" and more); the caller frees everything. */
+static void run_one(struct outcome *o, const char *root, const char *members)
+{
+	memset(o, 0, sizeof *o);
+	o->e = fx_engine(root, NULL, &o->d);
+	model_init(&o->m);
+	char *json = xasprintf("{\"rc\": [{\"address\": \"x.a\", %s}]}", members);
+	size_t in = fx_input(&o->m, "plan.json", json);
+	free(json);
+	fx_resource(&o->m, in, "x.a", "x", "rc.0");
+	engine_run(o->e, &o->m, &o->f, &o->d);
+	fx_print_diags(&o->d);
+}
+
 static void outcome_free(struct outcome *o)
 {
 	engine_free(o->e);
@@ -235,20 +250,15 @@ static void test_leaf_copies(void **state)
 	         "  check = function(r) local v, n = r.values, 0\n"
 	         "    for _, a in ipairs(v.args) do n = n + #a end\n"
 	         "    return v.args[2] .. #v.args .. n .. v.env[2].value .. tostring(v.env[3]) end }\n");
-	struct outcome o = {0};
-	o.e = fx_engine(root, NULL, &o.d);
-	model_init(&o.m);
 	struct buf big = BUF_INIT;
 	for (int i = 1; i <= 17; i++)
 		buf_addf(&big, "%s\"k%d\": \"v%d\"", i > 1 ? ", " : "", i, i);
-	char *json = xasprintf("{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	char *json = xasprintf("\"values\": {"
 	                       "\"env\": [{\"name\": \"A\", \"value\": \"1\"}, "
 	                       "{\"name\": \"B\", \"value\": \"haystack\"}], "
-	                       "\"args\": [\"a\", \"b\"], \"big\": {%s}}}]}", buf_str(&big));
-	size_t in = fx_input(&o.m, "plan.json", json);
-	fx_resource(&o.m, in, "x.a", "x", "rc.0");
-	engine_run(o.e, &o.m, &o.f, &o.d);
-	fx_print_diags(&o.d);
+	                       "\"args\": [\"a\", \"b\"], \"big\": {%s}}", buf_str(&big));
+	struct outcome o;
+	run_one(&o, root, json);
 	expect_message(&o.f, "l1", "x.a", "wnil3w");
 	expect_message(&o.f, "l2", "x.a", "1,B,a,2,v1,true,true,false,false,name+value,1,true,v17");
 	expect_message(&o.f, "l3", "x.a", "b22haystacknil");
@@ -278,19 +288,14 @@ static void test_young_views(void **state)
 	         "  check = function(r) local v = r.values\n"
 	         "    return table.concat({ v.o.a.k, tostring(v.o.new), #v.l, v.o2.b, #v.l2,\n"
 	         "      next(v.o3), tostring(getmetatable(v.o)) }, ',') end }\n");
-	struct outcome o = {0};
-	o.e = fx_engine(root, NULL, &o.d);
-	model_init(&o.m);
 	static const char big[] = "\"p1\": 1, \"p2\": 2, \"p3\": 3, \"p4\": 4, \"p5\": 5";
-	char *json = xasprintf("{\"rc\": [{\"address\": \"x.a\", \"values\": {"
+	char *json = xasprintf("\"values\": {"
 	                       "\"o\": {\"a\": {\"k\": \"deep\", \"m\": [1]}, %s}, "
 	                       "\"l\": [1, null, {\"z\": [2]}], \"o2\": {\"b\": \"B\", \"c\": {}, %s}, "
 	                       "\"l2\": [[1], 2, 3], \"o3\": {\"only\": [0]}, "
-	                       "\"o4\": {\"a\": [1], %s}}}]}", big, big, big);
-	size_t in = fx_input(&o.m, "plan.json", json);
-	fx_resource(&o.m, in, "x.a", "x", "rc.0");
-	engine_run(o.e, &o.m, &o.f, &o.d);
-	fx_print_diags(&o.d);
+	                       "\"o4\": {\"a\": [1], %s}}", big, big, big);
+	struct outcome o;
+	run_one(&o, root, json);
 	expect_message(&o.f, "y1", "x.a", "deep,3,B,3,only,6,true,false,true,w,1,table");
 	expect_message(&o.f, "y2", "x.a", "deep,nil,3,B,3,only,false");
 	outcome_free(&o);
@@ -314,16 +319,11 @@ static void test_index_first(void **state)
 	fx_write(root, "i2.lua", POLICY_HEAD("{'x'}")
 	         "  check = function(r) local v = r.values\n"
 	         "    return v.containers[2].name .. v.containers[1].env[1].value end }\n");
-	struct outcome o = {0};
-	o.e = fx_engine(root, NULL, &o.d);
-	model_init(&o.m);
-	size_t in = fx_input(&o.m, "plan.json",
-	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {\"containers\": ["
-	                     "{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
-	                     "{\"name\": \"b\", \"image\": \"i\", \"ports\": [{\"p\": 80}]}]}}]}");
-	fx_resource(&o.m, in, "x.a", "x", "rc.0");
-	engine_run(o.e, &o.m, &o.f, &o.d);
-	fx_print_diags(&o.d);
+	struct outcome o;
+	run_one(&o, root,
+	         "\"values\": {\"containers\": ["
+	         "{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
+	         "{\"name\": \"b\", \"image\": \"i\", \"ports\": [{\"p\": 80}]}]}");
 	expect_message(&o.f, "i1", "x.a", "w,i,true,w,2");
 	expect_message(&o.f, "i2", "x.a", "b1");
 	outcome_free(&o);
@@ -355,17 +355,12 @@ static void test_contains(void **state)
 	         "    add(moongate.contains(v, 'second'))\n"
 	         "    add(pcall(moongate.contains, v, { 1 }))\n"
 	         "    return table.concat(t, ',') end }\n");
-	struct outcome o = {0};
-	o.e = fx_engine(root, NULL, &o.d);
-	model_init(&o.m);
-	size_t in = fx_input(&o.m, "plan.json",
-	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {"
-	                     "\"url\": \"https:\\/\\/a\\u002eopenai.azure.com\", \"k\": \"first\", "
-	                     "\"k\": \"second\", \"tags\": {\"needle-key\": 1}, "
-	                     "\"list\": [1, [2, [\"deep\"]]]}}]}");
-	fx_resource(&o.m, in, "x.a", "x", "rc.0");
-	engine_run(o.e, &o.m, &o.f, &o.d);
-	fx_print_diags(&o.d);
+	struct outcome o;
+	run_one(&o, root,
+	         "\"values\": {"
+	         "\"url\": \"https:\\/\\/a\\u002eopenai.azure.com\", \"k\": \"first\", "
+	         "\"k\": \"second\", \"tags\": {\"needle-key\": 1}, "
+	         "\"list\": [1, [2, [\"deep\"]]]}");
 	expect_message(&o.f, "c", "x.a",
 	               "true,false,true,false,true,false,true,false,true,false,true,false");
 	outcome_free(&o);
@@ -426,21 +421,16 @@ static void test_query(void **state)
 	         "      t[#t + 1] = tostring(ok) .. ':' .. tostring(err):match('invalid pattern.*$')\n"
 	         "    end\n"
 	         "    return table.concat(t, '|') end }\n");
-	struct outcome o = {0};
-	o.e = fx_engine(root, NULL, &o.d);
-	model_init(&o.m);
-	size_t in = fx_input(&o.m, "plan.json",
-	                     "{\"rc\": [{\"address\": \"x.a\", \"values\": {"
-	                     "\"c\": [{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
-	                     "{\"name\": \"b\", \"env\": [null, {\"value\": \"hay needle\"}, "
-	                     "{\"value\": 2}]}], "
-	                     "\"m\": {\"z\": \"first\", \"a\\u002eb\": \"x\", \"z\": \"last\", \"n\": null}, "
-	                     "\"one\": {\"name\": \"solo\"}, \"empty\": {}, "
-	                     "\"holes\": [null, \"h\"], \"rules\": [{\"id\": 1}], \"arn\": null}, "
-	                     "\"unknown\": {\"arn\": true, \"rules\": [{\"x\": true}]}}]}");
-	fx_resource(&o.m, in, "x.a", "x", "rc.0");
-	engine_run(o.e, &o.m, &o.f, &o.d);
-	fx_print_diags(&o.d);
+	struct outcome o;
+	run_one(&o, root,
+	         "\"values\": {"
+	         "\"c\": [{\"name\": \"a\", \"env\": [{\"name\": \"K\", \"value\": \"1\"}]}, "
+	         "{\"name\": \"b\", \"env\": [null, {\"value\": \"hay needle\"}, "
+	         "{\"value\": 2}]}], "
+	         "\"m\": {\"z\": \"first\", \"a\\u002eb\": \"x\", \"z\": \"last\", \"n\": null}, "
+	         "\"one\": {\"name\": \"solo\"}, \"empty\": {}, "
+	         "\"holes\": [null, \"h\"], \"rules\": [{\"id\": 1}], \"arn\": null}, "
+	         "\"unknown\": {\"arn\": true, \"rules\": [{\"x\": true}]}");
 	expect_message(&o.f, "q", "x.a",
 	               "c.0.env.0.value=1 c.1.env.1.value=hay needle c.1.env.2.value=2"
 	               "|c.1.name=b"
