@@ -31,7 +31,7 @@ struct query {
 	lua_State *L;
 	struct step steps[QUERY_MAX_STEPS];
 	size_t n;
-	const struct texts *texts; /* only values holding one of them, or NULL */
+	const struct mod_texts *texts; /* only values holding one of them, or NULL */
 	int values, paths; /* stack indexes of the result lists */
 	lua_Integer found;
 	int pathbuf;       /* stack index of the userdata holding the path being visited */
@@ -218,7 +218,7 @@ static void doc_visit(struct query *q, int anchor, const struct doc *doc, uint32
 	if (node == DOC_NONE || doc_type(doc, node) == DOC_NULL)
 		return;
 	if (k == q->n) {
-		if (q->texts && !texts_in_doc(doc, node, q->texts))
+		if (q->texts && !mod_text_in_doc(doc, node, q->texts))
 			return;
 		luadoc_push_node(q->L, anchor, node, unk);
 		emit(q);
@@ -330,7 +330,7 @@ static void lua_visit(struct query *q, int idx, size_t k)
 	if (doc) {
 		doc_visit(q, idx, doc, node, unk, k);
 	} else if (k == q->n) {
-		if (q->texts && !texts_in_value(L, idx, q->texts))
+		if (q->texts && !mod_text_in_value(L, idx, q->texts))
 			return;
 		lua_pushvalue(L, idx);
 		emit(q);
@@ -346,9 +346,9 @@ int mod_query_lua(lua_State *L)
 	const char *pattern = luaL_checklstring(L, 2, &len);
 	lua_settop(L, 3);
 	struct query q = {.L = L};
-	struct texts texts;
+	struct mod_texts texts;
 	if (!lua_isnil(L, 3)) {
-		texts_get(L, 3, &texts, "moongate.query");
+		mod_text_read(L, 3, &texts, "moongate.query");
 		q.texts = &texts;
 	}
 	char *copy = lua_newuserdatauv(L, len + 1, 0);

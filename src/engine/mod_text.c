@@ -22,7 +22,7 @@ static unsigned pair_bit(const char *p)
 
 /* True when one of the texts occurs in s. With texts of two bytes or more, one pass over s
  * checks each position's first two bytes against all texts at once. */
-static bool has_text(const struct texts *t, const char *s, size_t len)
+static bool has_text(const struct mod_texts *t, const char *s, size_t len)
 {
 	if (len < t->shortest)
 		return false;
@@ -43,7 +43,7 @@ static bool has_text(const struct texts *t, const char *s, size_t len)
 	return false;
 }
 
-static bool doc_string_has(const struct doc *doc, uint32_t node, const struct texts *t)
+static bool doc_string_has(const struct doc *doc, uint32_t node, const struct mod_texts *t)
 {
 	const struct doc_node *nd = doc_node(doc, node);
 	if (!(nd->flags & DOC_ESCAPED))
@@ -57,33 +57,33 @@ static bool doc_string_has(const struct doc *doc, uint32_t node, const struct te
 
 /* The strings of the subtree of node, object keys left out (and values a repeated key
  * hides, as readers never see them). */
-bool texts_in_doc(const struct doc *doc, uint32_t node, const struct texts *t)
+bool mod_text_in_doc(const struct doc *doc, uint32_t node, const struct mod_texts *t)
 {
 	const struct doc_node *nd = doc_node(doc, node);
 	if (nd->type == DOC_STRING)
 		return doc_string_has(doc, node, t);
 	if (nd->type == DOC_ARRAY) {
 		for (uint32_t c = node + 1; c < nd->after; c = doc_end(doc, c))
-			if (texts_in_doc(doc, c, t))
+			if (mod_text_in_doc(doc, c, t))
 				return true;
 	} else if (nd->type == DOC_OBJECT) {
 		for (uint32_t k = node + 1; k < nd->after; k = doc_end(doc, k + 1)) {
-			if (!doc_key_hidden(doc, node, k) && texts_in_doc(doc, k + 1, t))
+			if (!doc_key_hidden(doc, node, k) && mod_text_in_doc(doc, k + 1, t))
 				return true;
 		}
 	}
 	return false;
 }
 
-static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, int depth);
+static bool value_has(lua_State *L, int idx, const struct mod_texts *t, int seen, int depth);
 
 /* A table: through its document when it is a view, else member by member (once each). */
-static bool table_has(lua_State *L, int idx, const struct texts *t, int seen, int depth)
+static bool table_has(lua_State *L, int idx, const struct mod_texts *t, int seen, int depth)
 {
 	uint32_t node;
 	const struct doc *doc = luadoc_view_node(L, idx, &node, NULL);
 	if (doc)
-		return texts_in_doc(doc, node, t);
+		return mod_text_in_doc(doc, node, t);
 	if (depth > TEXT_MAX_DEPTH)
 		luaL_error(L, "moongate.contains: tables nested deeper than %d levels", TEXT_MAX_DEPTH);
 	lua_pushvalue(L, idx);
@@ -108,7 +108,7 @@ static bool table_has(lua_State *L, int idx, const struct texts *t, int seen, in
 	return false;
 }
 
-static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, int depth)
+static bool value_has(lua_State *L, int idx, const struct mod_texts *t, int seen, int depth)
 {
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		size_t len;
@@ -118,7 +118,7 @@ static bool value_has(lua_State *L, int idx, const struct texts *t, int seen, in
 	return lua_type(L, idx) == LUA_TTABLE && table_has(L, lua_absindex(L, idx), t, seen, depth);
 }
 
-bool texts_in_value(lua_State *L, int idx, const struct texts *t)
+bool mod_text_in_value(lua_State *L, int idx, const struct mod_texts *t)
 {
 	idx = lua_absindex(L, idx);
 	if (t->n == 0 || lua_type(L, idx) == LUA_TSTRING)
@@ -126,7 +126,7 @@ bool texts_in_value(lua_State *L, int idx, const struct texts *t)
 	uint32_t node;
 	const struct doc *doc = luadoc_view_node(L, idx, &node, NULL);
 	if (doc)
-		return texts_in_doc(doc, node, t);
+		return mod_text_in_doc(doc, node, t);
 	if (lua_type(L, idx) != LUA_TTABLE)
 		return false;
 	lua_newtable(L); /* the plain tables seen */
@@ -135,7 +135,7 @@ bool texts_in_value(lua_State *L, int idx, const struct texts *t)
 	return found;
 }
 
-void texts_get(lua_State *L, int idx, struct texts *t, const char *fname)
+void mod_text_read(lua_State *L, int idx, struct mod_texts *t, const char *fname)
 {
 	idx = lua_absindex(L, idx);
 	bool one = lua_type(L, idx) == LUA_TSTRING;
@@ -165,8 +165,8 @@ int mod_text_contains(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	lua_settop(L, 2);
-	struct texts t;
-	texts_get(L, 2, &t, "moongate.contains");
-	lua_pushboolean(L, texts_in_value(L, 1, &t));
+	struct mod_texts t;
+	mod_text_read(L, 2, &t, "moongate.contains");
+	lua_pushboolean(L, mod_text_in_value(L, 1, &t));
 	return 1;
 }

@@ -10,7 +10,7 @@
 #include "load/doc.h"
 
 /* The texts searched for: a string or a list of strings given by a policy. */
-struct texts {
+struct mod_texts {
 	const char **s;
 	size_t *len;
 	size_t n;
@@ -20,13 +20,13 @@ struct texts {
 
 /* Reads the texts at idx (a string or a list of strings) into t, in a userdata it pushes;
  * the strings stay referenced by idx. Raises "fname: text N is not a string". */
-void texts_get(lua_State *L, int idx, struct texts *t, const char *fname);
+void mod_text_read(lua_State *L, int idx, struct mod_texts *t, const char *fname);
 /* True when a string in the value at idx (itself, or inside it, keys left out) contains one
  * of t: views through their documents, other tables walked (each once). */
-bool texts_in_value(lua_State *L, int idx, const struct texts *t);
+bool mod_text_in_value(lua_State *L, int idx, const struct mod_texts *t);
 /* True when a string of the subtree at node contains one of t (keys and the values a
  * repeated key hides left out). */
-bool texts_in_doc(const struct doc *doc, uint32_t node, const struct texts *t);
+bool mod_text_in_doc(const struct doc *doc, uint32_t node, const struct mod_texts *t);
 
 /* moongate.contains(value, text or {texts}): true when a string in value (value itself, or
  * any string value inside a table, keys left out) contains one of the texts. A value read
