@@ -248,20 +248,23 @@ static void doc_visit(struct query *q, int anchor, const struct doc *doc, uint32
 
 static void lua_visit(struct query *q, int idx, size_t k);
 
-/* Visits the value at the top of the stack under one more path step (pops it). */
-static void lua_child(struct query *q, const char *s, size_t len, size_t k)
+/* Visits the value at the top of the stack (popped) under the path step just pushed; mark is
+ * the path's length before that step. */
+static void lua_child_at(struct query *q, size_t mark, size_t k)
 {
-	size_t mark = path_push(q, s, len);
 	lua_visit(q, lua_gettop(q->L), k);
 	lua_pop(q->L, 1);
 	q->len = mark;
 }
 
+static void lua_child(struct query *q, const char *s, size_t len, size_t k)
+{
+	lua_child_at(q, path_push(q, s, len), k);
+}
+
 static void lua_child_index(struct query *q, lua_Integer i, size_t k)
 {
-	char num[24];
-	int n = snprintf(num, sizeof num, "%lld", (long long)i);
-	lua_child(q, num, (size_t)n, k);
+	lua_child_at(q, path_push_index(q, i), k);
 }
 
 /* Every member of the table at idx: string keys by name, integer keys as indexes from 0. */
